@@ -1,0 +1,78 @@
+"""Find where a story's text names a registered source.
+
+Ukrainian and Russian decline names ("Білий дім" → "Білого дому",
+"Радіо Свобода" → "Радіо Свободи"), so each word of a name or alias becomes a
+pattern that keeps the word's stem and accepts any case ending; in the last
+syllable "і" may alternate with "о"/"е" (дім → дому, Львів → Львова).
+"""
+
+import re
+from dataclasses import dataclass
+
+CYRILLIC_LETTERS = "а-яіїєґёыэъА-ЯІЇЄҐЁЫЭЪ"
+CYRILLIC_WORD = re.compile(rf"^[{CYRILLIC_LETTERS}'’ʼ-]+$")
+ENDING = re.compile(r"(ого|ому|ими|ій|ий|ої|ою|ею|ям|ах|ях|ів|ам|[аяоеєиіїйуюьы])$", re.IGNORECASE)
+CLOSED_SYLLABLE_I = re.compile(r"і([^аяоеєиіїюу]+)$", re.IGNORECASE)
+CASE_ENDING = rf"[{CYRILLIC_LETTERS}]{{0,4}}"
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”]?\s+(?=[«\"“A-ZА-ЯІЇЄҐЁ0-9])")
+MIN_STEM = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    source: object
+    start: int
+    sentence: str
+
+
+def word_pattern(word):
+    if not CYRILLIC_WORD.match(word) or word.isupper():
+        return re.escape(word)
+    stem = ENDING.sub("", word)
+    if len(stem) < MIN_STEM:
+        stem = word
+    match = CLOSED_SYLLABLE_I.search(stem) if stem == word else None
+    if match:
+        return re.escape(stem[: match.start()]) + "[іоея]" + re.escape(match.group(1)) + CASE_ENDING
+    return re.escape(stem) + CASE_ENDING
+
+
+def name_pattern(name):
+    words = name.split()
+    if not words:
+        return None
+    body = r"\s+".join(word_pattern(word) for word in words)
+    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if not name.isupper() else 0)
+
+
+def sentences(text):
+    """Yield (start, end) offsets of each sentence in a paragraph."""
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def sentence_at(text, offset):
+    for start, end in sentences(text):
+        if start <= offset < end or end == len(text):
+            return text[start:end].strip()
+    return text.strip()
+
+
+def find_mentions(paragraphs, sources):
+    """Return one Mention per source found, in order of first mention."""
+    patterns = [(source, [name_pattern(name) for name in source.names()]) for source in sources]
+    first = {}
+    offset = 0
+    for paragraph in paragraphs:
+        for source, compiled in patterns:
+            if source.pk in first:
+                continue
+            hits = [m.start() for p in compiled if p for m in [p.search(paragraph)] if m]
+            if hits:
+                position = min(hits)
+                first[source.pk] = Mention(source, offset + position, sentence_at(paragraph, position))
+        offset += len(paragraph) + 1
+    return sorted(first.values(), key=lambda mention: mention.start)

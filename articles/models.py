@@ -1,0 +1,318 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from articles.html import sanitize_html, split_blocks
+from articles.querysets import StoryQuerySet, TagQuerySet
+from articles.slugs import ascii_slug, numbered
+
+
+class Language(models.TextChoices):
+    UKRAINIAN = "uk", _("Ukrainian")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    bio = models.TextField(_("bio"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = ascii_slug(self.name, fallback="author")
+        super().save(*args, **kwargs)
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("news agency")
+        BROADCASTER = "broadcaster", _("broadcaster")
+        NEWSPAPER = "newspaper", _("newspaper")
+        THINK_TANK = "think_tank", _("think tank")
+        GOVERNMENT = "government", _("government")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names and abbreviations the text may use, one per line (e.g. СЗР)."),
+    )
+    homepage = models.URLField(_("homepage URL"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = ascii_slug(self.name, fallback="source")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def alias_list(self):
+        return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]
+
+    def names(self):
+        return [self.name, *self.alias_list()]
+
+
+class Tag(TagBase):
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def slugify(self, tag, i=None):
+        slug = ascii_slug(tag, fallback="tag", max_length=90)
+        return slug if i is None else numbered(slug, i)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedStory(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_stories")
+    content_object = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged story")
+        verbose_name_plural = _("tagged stories")
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_story_tag")]
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "review", _("in review")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    headline = models.CharField(_("headline"), max_length=300)
+    slug = models.SlugField(
+        _("slug"), max_length=200, blank=True,
+        help_text=_("Latin letters only; filled from the headline when left empty."),
+    )
+    lead = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("HTML paragraphs; unsafe markup is removed on save."))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.UKRAINIAN)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+    )
+    authors = models.ManyToManyField(Author, through="Byline", verbose_name=_("byline"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True, db_index=True,
+        help_text=_("A future time schedules the story."),
+    )
+    embargo_until = models.DateTimeField(
+        _("embargo until"), null=True, blank=True, help_text=_("Nothing about the story is public before this time.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"))
+
+    hero_image = models.ImageField(_("hero image"), upload_to="stories/%Y/%m/", blank=True)
+    hero_image_alt = models.CharField(_("alt text"), max_length=300, blank=True)
+    hero_image_caption = models.CharField(_("caption"), max_length=500, blank=True)
+    hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+
+    origin = models.CharField(
+        _("origin"), max_length=200, blank=True, help_text=_("Where an imported story came from (feed, file, agency).")
+    )
+    external_id = models.CharField(_("external ID"), max_length=500, blank=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_story_origin_external_id",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="story_public_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = self.unique_slug()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.slug and self.published_at and self._slug_taken(self.slug):
+            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:story",
+            kwargs={"year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": self.slug},
+        )
+
+    @property
+    def publication_date(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    def is_public(self, at=None):
+        now = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+    def unique_slug(self):
+        base = ascii_slug(self.headline, language=self.language, fallback="story")
+        slug, number = base, 1
+        while self._slug_taken(slug):
+            number += 1
+            slug = numbered(base, number)
+        return slug
+
+    def _slug_taken(self, slug):
+        if not self.published_at:
+            return False
+        day = self.publication_date
+        same_day = Story.objects.filter(slug=slug, published_at__date=day).exclude(pk=self.pk)
+        return same_day.exists()
+
+    def body_blocks(self):
+        """Pairs of (block HTML, inline "read also" links that follow it).
+
+        Reads related links through .all() so a prefetched page costs no extra query.
+        A link at paragraph 0 comes before the first block; one past the end comes last.
+        """
+        blocks = split_blocks(self.body)
+        after = {}
+        for link in self.related_links.all():
+            if link.kind == RelatedLink.Kind.READ_ALSO:
+                after.setdefault(min(link.paragraph or 0, len(blocks)), []).append(link)
+        pairs = [("", after[0])] if 0 in after else []
+        pairs += [(block, after.get(index, [])) for index, block in enumerate(blocks, 1)]
+        return pairs
+
+    def more_links(self):
+        return [link for link in self.related_links.all() if link.kind == RelatedLink.Kind.MORE]
+
+    def byline(self):
+        return [byline.author for byline in self.bylines.all()]
+
+
+class Byline(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("author"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        constraints = [models.UniqueConstraint(fields=["story", "author"], name="unique_byline_author")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Attribution(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions", verbose_name=_("source"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    sentence = models.TextField(_("citing sentence"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
+        constraints = [models.UniqueConstraint(fields=["story", "source"], name="unique_attribution_source")]
+
+    def __str__(self):
+        return str(self.source)
+
+
+class RelatedLink(models.Model):
+    class Kind(models.TextChoices):
+        READ_ALSO = "read_also", _("read also (inline)")
+        MORE = "more", _("more on this topic")
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MORE)
+    paragraph = models.PositiveSmallIntegerField(
+        _("after paragraph"), null=True, blank=True, help_text=_("For inline links: the body paragraph it follows.")
+    )
+    title = models.CharField(_("title"), max_length=500)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
+    target = models.ForeignKey(
+        Story, verbose_name=_("story"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_links"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("related link")
+        verbose_name_plural = _("related links")
+
+    def __str__(self):
+        return self.title
+
+    def public_target(self, at=None):
+        return self.target if self.target_id and self.target.is_public(at) else None
+
+    def href(self):
+        target = self.public_target()
+        return target.get_absolute_url() if target else self.url

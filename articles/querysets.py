@@ -1,0 +1,65 @@
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """The one definition of what readers may see: live, past its time and any embargo."""
+        now = at or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self, at=None):
+        now = at or timezone.now()
+        return self.filter(status=self.model.Status.PUBLISHED).filter(
+            Q(published_at__gt=now) | Q(embargo_until__gt=now)
+        )
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def citing(self, source):
+        return self.filter(attributions__source=source).distinct()
+
+    def for_listing(self):
+        from articles.models import Byline
+
+        return self.select_related("section").prefetch_related(
+            "tags",
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        )
+
+    def for_page(self):
+        from articles.models import Attribution, Byline, RelatedLink
+
+        return self.select_related("section").prefetch_related(
+            "tags",
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
+        )
+
+    def sharing_tags_with(self, story, tag_ids):
+        return (
+            self.filter(tags__in=tag_ids)
+            .exclude(pk=story.pk)
+            .distinct()
+            .order_by("-published_at", "-pk")
+        )
+
+
+class TagQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        from articles.models import Story
+
+        live = Story.objects.published().values("pk")
+        return self.annotate(
+            story_count=Count("tagged_stories", filter=Q(tagged_stories__content_object__in=live))
+        ).filter(story_count__gt=0)
