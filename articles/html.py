@@ -24,7 +24,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 BLOCK_TAGS = {"p", "blockquote", "ul", "ol", "h2", "h3", "h4", "figure", "hr", "table"}
-BLOCK_START = re.compile(r"<(%s)[\s>]" % "|".join(sorted(BLOCK_TAGS)))
+BLOCK_START = re.compile(r"<({})[\s>]".format("|".join(sorted(BLOCK_TAGS))))
 
 
 def sanitize_html(markup):

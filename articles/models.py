@@ -189,18 +189,18 @@ class Story(models.Model):
             self.slug = self.unique_slug()
         super().save(*args, **kwargs)
 
-    def clean(self):
-        if self.slug and self.published_at and self._slug_taken(self.slug):
-            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
         return reverse(
             "articles:story",
             kwargs={"year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": self.slug},
         )
+
+    def clean(self):
+        if self.slug and self.published_at and self._slug_taken(self.slug):
+            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
 
     @property
     def publication_date(self):

@@ -25,7 +25,7 @@ def ascii_slug(text, language="uk", max_length=MAX_SLUG_LENGTH, fallback="item")
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     if slug:
         return slug
-    digest = hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.blake2s((text or "").encode("utf-8")).hexdigest()[:8]
     return f"{fallback}-{digest}"
 
 
