@@ -1,14 +1,13 @@
 """The plain-text importer: the real seed story, our own samples, bad input and idempotency."""
 
 import io
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from articles.models import Attribution, RelatedLink, Section, Source, Story
 

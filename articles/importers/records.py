@@ -1,7 +1,7 @@
 """The plain records every importer produces and the shared upsert consumes."""
 
-from dataclasses import dataclass, field
 import datetime as dt
+from dataclasses import dataclass, field
 
 
 class BadInput(Exception):  # noqa: N818 - reads as "raise BadInput(...)"
