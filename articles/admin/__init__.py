@@ -1,0 +1,3 @@
+"""The editors' admin: stories with their ordered inlines, and the catalogues they point to."""
+
+from articles.admin import catalog, stories  # noqa: F401 - importing registers the model admins
