@@ -8,7 +8,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles.html import sanitize_html, split_blocks
 from articles.querysets import StoryQuerySet, TagQuerySet
-from articles.slugs import ascii_slug, numbered
+from articles.slugs import ascii_slug, free_slug, numbered
 
 
 class Language(models.TextChoices):
@@ -17,7 +17,22 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-class Section(models.Model):
+class SlugFromNameMixin:
+    """Fills an empty slug from the name, transliterated and numbered if already taken."""
+
+    slug_fallback = "item"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            max_length = type(self)._meta.get_field("slug").max_length
+            base = ascii_slug(self.name, fallback=self.slug_fallback, max_length=max_length)
+            self.slug = free_slug(type(self), base, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class Section(SlugFromNameMixin, models.Model):
+    slug_fallback = "section"
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -35,7 +50,9 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(SlugFromNameMixin, models.Model):
+    slug_fallback = "author"
+
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     bio = models.TextField(_("bio"), blank=True)
@@ -49,13 +66,10 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = ascii_slug(self.name, fallback="author")
-        super().save(*args, **kwargs)
 
+class Source(SlugFromNameMixin, models.Model):
+    slug_fallback = "source"
 
-class Source(models.Model):
     class Kind(models.TextChoices):
         AGENCY = "agency", _("news agency")
         BROADCASTER = "broadcaster", _("broadcaster")
@@ -82,11 +96,6 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = ascii_slug(self.name, fallback="source")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"slug": self.slug})
 
@@ -104,6 +113,12 @@ class Tag(TagBase):
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
+
+    def save(self, *args, **kwargs):
+        # taggit fills the slug only for new tags; an editor may also clear it on an existing one.
+        if not self.slug and not self._state.adding:
+            self.slug = free_slug(Tag, self.slugify(self.name), exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
         slug = ascii_slug(tag, fallback="tag", max_length=90)
@@ -197,10 +212,10 @@ class Story(models.Model):
         )
 
     def clean(self):
-        if self.slug and self.published_at and self._slug_taken(self.slug):
-            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        if self.slug and self.published_at and self._slug_taken(self.slug):
+            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
 
     @property
     def publication_date(self):

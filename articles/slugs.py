@@ -32,3 +32,16 @@ def ascii_slug(text, language="uk", max_length=MAX_SLUG_LENGTH, fallback="item")
 def numbered(slug, number, max_length=MAX_SLUG_LENGTH):
     suffix = f"-{number}"
     return slug[: max_length - len(suffix)] + suffix
+
+
+def free_slug(model, base, exclude_pk=None):
+    """`base`, or `base-2`, `base-3`… whichever no other row of `model` uses (one query)."""
+    max_length = model._meta.get_field("slug").max_length
+    taken = set(
+        model._default_manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = numbered(base, number, max_length)
+    return slug

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
 from articles.models import Author, Section, Source, Tag
-from articles.slugs import ascii_slug, numbered
 
 # Our stories use articles.Tag; taggit's own tag model stays empty, so its admin would only confuse editors.
 # taggit comes before articles in INSTALLED_APPS, so its admin module has registered by now.
@@ -19,26 +18,11 @@ if admin.site.is_registered(TaggitTag):
     admin.site.unregister(TaggitTag)
 
 
-def free_slug(model, base, exclude_pk=None):
-    """`base`, or `base-2`, `base-3`… whichever no other row uses (one query)."""
-    max_length = model._meta.get_field("slug").max_length
-    taken = set(
-        model._default_manager.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    )
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = numbered(base, number, max_length)
-    return slug
-
-
 class SlugFromNameAdmin(admin.ModelAdmin):
-    """An ASCII slug that may be left empty: it is then made from the name, transliterated from Ukrainian.
+    """An ASCII slug that may be left empty: the model then makes it from the name, transliterated from Ukrainian.
 
     Not Django's prepopulated_fields: its URLify script transliterates Ukrainian as if it were Russian.
     """
-
-    slug_fallback = "item"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "slug":
@@ -50,19 +34,9 @@ class SlugFromNameAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def base_slug(self, obj):
-        max_length = type(obj)._meta.get_field("slug").max_length
-        return ascii_slug(obj.name, fallback=self.slug_fallback, max_length=max_length)
-
-    def save_model(self, request, obj, form, change):
-        if not obj.slug:
-            obj.slug = free_slug(type(obj), self.base_slug(obj), exclude_pk=obj.pk)
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Section)
 class SectionAdmin(SlugFromNameAdmin):
-    slug_fallback = "section"
     fields = ["name", "slug", "description", "position"]
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
@@ -71,7 +45,6 @@ class SectionAdmin(SlugFromNameAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(SlugFromNameAdmin):
-    slug_fallback = "author"
     # The usage count groups the rows, which drops Meta.ordering; autocomplete pages need a stable order.
     ordering = ["name"]
     fields = ["name", "slug", "email", "bio"]
@@ -88,7 +61,6 @@ class AuthorAdmin(SlugFromNameAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SlugFromNameAdmin):
-    slug_fallback = "source"
     ordering = ["name"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["name", "slug", "kind", "homepage", "aliases"]
@@ -114,9 +86,6 @@ class TagAdmin(SlugFromNameAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(story_count=Count("tagged_stories"))
-
-    def base_slug(self, obj):
-        return obj.slugify(obj.name)
 
     @admin.display(description=_("stories"), ordering="story_count")
     def story_count(self, obj):

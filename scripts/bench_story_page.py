@@ -1,0 +1,92 @@
+"""Measure the story page in-process: queries per request and render time.
+
+Builds a throwaway test database (SQLite, or PostgreSQL when DATABASE_URL points
+at one), imports a story like the seed (the real seed when ../shared/seed is
+present, otherwise our own sample) with six sources, tags and 12 related links,
+adds stories sharing its tags, then requests the page repeatedly through
+Django's test client.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom .venv/bin/python scripts/bench_story_page.py
+"""
+
+import io
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from articles.models import Source, Story  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seed" / "story-uk-naryshkin-pyongyang.txt"
+SAMPLE = ROOT / "tests" / "fixtures" / "stories" / "bridge-uk.txt"
+SOURCES = ["ЦТАК", "Служба зовнішньої розвідки РФ\nСЗР", "Радіо Свобода", "Financial Times", "RUSI", "Білий дім",
+           "Укрінформ", "Укравтодор", "Суспільне"]
+WARMUP, ROUNDS = 50, 500
+
+
+def build_content():
+    for entry in SOURCES:
+        name, *aliases = entry.split("\n")
+        Source.objects.create(name=name, aliases="\n".join(aliases))
+    story_file = SEED if SEED.exists() else SAMPLE
+    call_command("import_stories", str(story_file), published_at="2024-03-28T12:00+02:00",
+                 tags="КНДР,Росія,Санкції,Розвідка", stdout=io.StringIO())
+    story = Story.objects.get()
+    for number in range(30):
+        other = Story.objects.create(
+            headline=f"Супутня новина {number}", lead="Лід.", body="<p>Текст.</p>", status="published",
+            published_at=story.published_at - timedelta(days=number + 1),
+        )
+        other.tags.add("КНДР" if number % 2 else "Росія")
+    return story, story_file
+
+
+def measure(url):
+    client = Client()
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    timings = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return len(queries), statistics.median(timings), timings[int(len(timings) * 0.95)]
+
+
+def main():
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        story, story_file = build_content()
+        url = story.get_absolute_url()
+        count, median, p95 = measure(url)
+        print(f"database:      {connection.vendor}")
+        print(f"story:         {story_file.name} ({story.attributions.count()} sources, "
+              f"{story.related_links.count()} related links, {story.tags.count()} tags)")
+        print(f"queries/page:  {count}")
+        print(f"render time:   median {median:.2f} ms, p95 {p95:.2f} ms over {ROUNDS} requests")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
