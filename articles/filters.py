@@ -6,21 +6,15 @@ from articles.models import Language, Section, Source, Story, Tag
 
 
 class StoryFilter(django_filters.FilterSet):
-    tag = django_filters.ModelMultipleChoiceFilter(
+    tag = django_filters.MultipleChoiceFilter(
         field_name="tags__slug",
-        to_field_name="slug",
-        queryset=Tag.objects.all(),
         conjoined=True,
         label=_("Tags"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    section = django_filters.ModelChoiceFilter(
-        field_name="section", to_field_name="slug", queryset=Section.objects.all(), label=_("Section"),
-        empty_label=_("All sections"),
-    )
-    source = django_filters.ModelChoiceFilter(
-        field_name="attributions__source", to_field_name="slug", queryset=Source.objects.all(), label=_("Source"),
-        empty_label=_("All sources"), distinct=True,
+    section = django_filters.ChoiceFilter(field_name="section__slug", label=_("Section"), empty_label=_("All sections"))
+    source = django_filters.ChoiceFilter(
+        field_name="attributions__source__slug", label=_("Source"), empty_label=_("All sources"), distinct=True,
     )
     language = django_filters.ChoiceFilter(choices=Language.choices, label=_("Language"), empty_label=_("Any language"))
     date_after = django_filters.DateFilter(
@@ -35,3 +29,12 @@ class StoryFilter(django_filters.FilterSet):
     class Meta:
         model = Story
         fields = ["tag", "section", "source", "language", "date_after", "date_before"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plain (slug, name) choices read once per request: a ModelChoiceField queries once to render
+        # its options and again to validate the submitted value. Only tags of published stories are
+        # offered, so a tag used only on a draft or embargoed story is not revealed.
+        self.filters["tag"].extra["choices"] = list(Tag.objects.with_published_counts().values_list("slug", "name"))
+        self.filters["section"].extra["choices"] = list(Section.objects.values_list("slug", "name"))
+        self.filters["source"].extra["choices"] = list(Source.objects.values_list("slug", "name"))

@@ -21,9 +21,11 @@ class PublishedStoryMixin:
     model = Story
     date_field = "published_at"
     allow_empty = True
-    paginate_by = settings.STORIES_PER_PAGE
     month_format = "%m"
     day_format = "%d"
+
+    def get_paginate_by(self, queryset):
+        return settings.STORIES_PER_PAGE
 
     def get_queryset(self):
         return Story.objects.published().for_listing()
@@ -88,6 +90,10 @@ class TagView(StoryListFor):
     owner_model = Tag
     context_owner_name = "tag"
     template_name = "articles/tag_detail.html"
+
+    def get_owner(self):
+        # A tag that only drafts or embargoed stories carry would give their subject away.
+        return get_object_or_404(Tag.objects.with_published_counts(), slug=self.kwargs["slug"])
 
     def stories_of(self, tag):
         return Story.objects.published().tagged(tag)

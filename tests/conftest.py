@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Story
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_story(db):
+    """Create a story that is public unless the fields say otherwise; `tags` is a list of tag names."""
+
+    def make(headline="Тестова новина", *, tags=(), **fields):
+        fields.setdefault("status", Story.Status.PUBLISHED)
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+        fields.setdefault("body", "<p>Перший абзац.</p>")
+        story = Story.objects.create(headline=headline, **fields)
+        if tags:
+            story.tags.add(*tags)
+        return story
+
+    return make
+
+
+@pytest.fixture
+def story_factory(make_story):
+    return make_story
