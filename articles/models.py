@@ -167,7 +167,7 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"))
+    tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"), ordering=["name"])
 
     hero_image = models.ImageField(_("hero image"), upload_to="stories/%Y/%m/", blank=True)
     hero_image_alt = models.CharField(_("alt text"), max_length=300, blank=True)
@@ -329,5 +329,12 @@ class RelatedLink(models.Model):
         return self.target if self.target_id and self.target.is_public(at) else None
 
     def href(self):
+        """Where readers go: the target story if it is public, else an outside URL, never an unpublished story."""
         target = self.public_target()
-        return target.get_absolute_url() if target else self.url
+        if target:
+            return target.get_absolute_url()
+        if self.target_id and self.url:
+            from articles.linking import story_key_from_url
+
+            return "" if story_key_from_url(self.url) else self.url
+        return self.url

@@ -31,9 +31,10 @@ class StoryQuerySet(models.QuerySet):
     def for_listing(self):
         from articles.models import Byline
 
-        return self.select_related("section").prefetch_related(
-            "tags",
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        return (
+            self.select_related("section")
+            .defer("body")
+            .prefetch_related("tags", Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
     def for_page(self):
