@@ -1,0 +1,64 @@
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ALLOWED_HOSTS ?= $(HOST),localhost,127.0.0.1
+PYTEST_ARGS ?=
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first interpreter that exists and is at least 3.11.
+PYTHON ?= $(shell for p in python3.11 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+# Settings for `make run`: a production-like server over plain HTTP on the local machine.
+RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)' SECRET_KEY="$$(cat .secret_key)"
+
+.PHONY: help run test lint bench clean
+
+help:
+	@echo "make run    set up everything, load the demo and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   run the test suite (PYTEST_ARGS=... passes options to pytest)"
+	@echo "make lint   ruff and the missing-migrations check"
+	@echo "make bench  time the story page"
+	@echo "make clean  remove the virtualenv, collected static files and caches"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (tried python3.11 and python3)." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "$(PYTHON) is older than 3.11." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps live inside the virtualenv, so a deleted .venv also forgets what was installed.
+$(VENV)/.stamp-requirements: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.stamp-requirements
+
+.secret_key: | $(PY)
+	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp && mv $@.tmp $@
+	@echo "Created .secret_key"
+
+run: $(VENV)/.stamp-requirements .secret_key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@$(RUN_ENV) $(PY) manage.py demo_admin --host $(HOST) --port $(PORT)
+	$(RUN_ENV) $(VENV)/bin/gunicorn newsroom.wsgi -b $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: $(VENV)/.stamp-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.stamp-dev
+	$(PY) scripts/bench_story_page.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
