@@ -147,15 +147,15 @@ class StoryWriter:
             story.related_links.all().delete()
         Byline.objects.bulk_create(
             Byline(story=story, author=self.author(name), position=position)
-            for position, name in enumerate(dict.fromkeys(wanted["authors"]))
+            for position, name in enumerate(dict.fromkeys(wanted["authors"]), 1)
         )
         Attribution.objects.bulk_create(
             Attribution(story=story, source_id=source_id, position=position, sentence=sentence)
-            for position, (source_id, sentence) in enumerate(wanted["attributions"])
+            for position, (source_id, sentence) in enumerate(wanted["attributions"], 1)
         )
         RelatedLink.objects.bulk_create(
             RelatedLink(story=story, position=position, **dict(zip(LINK_FIELDS, values, strict=True)))
-            for position, values in enumerate(wanted["links"])
+            for position, values in enumerate(wanted["links"], 1)
         )
 
     def author(self, name):
