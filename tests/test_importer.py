@@ -1,6 +1,7 @@
 """The plain-text importer: the real seed story, our own samples, bad input and idempotency."""
 
 import io
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -177,3 +178,24 @@ def test_standard_input_is_imported(monkeypatch):
     monkeypatch.setattr(sys, "stdin", stdin)
     run("-")
     assert Story.objects.get().origin == "text"
+
+
+@needs_seed
+def test_seed_story_page_and_lists(client):
+    """The imported seed is readable at its date URL and found by its tag and a March date range only."""
+    register(SEED_SOURCES)
+    run(SEED, published_at="2024-03-28T12:00+02:00", tags=["КНДР", "Росія"])
+    story = Story.objects.get()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert story.lead in html and "28 березня 2024" in html
+    for block, _ in story.body_blocks():
+        assert block in html
+    assert "Читайте також:</span> <span>«Без допомоги КНДР" in html
+    assert len(re.findall(r'<time datetime="\d{4}-\d\d-\d\d">\d\d\.\d\d\.\d{4}</time>', html)) == 12
+    assert html.count('<li lang="ru">') == 1
+    for source in Source.objects.all():
+        assert f'href="{source.get_absolute_url()}"' in html
+    assert story.get_absolute_url() in client.get("/tags/kndr/").content.decode()
+    march = client.get("/stories/?tag=kndr&date_after=2024-03-01&date_before=2024-03-31").content.decode()
+    april = client.get("/stories/?tag=kndr&date_after=2024-04-01").content.decode()
+    assert story.get_absolute_url() in march and story.get_absolute_url() not in april
