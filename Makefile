@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
 # Settings for `make run`: a production-like server over plain HTTP on the local machine.
-RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)' SECRET_KEY="$$(cat .secret_key)"
+RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
 
 .PHONY: help run test lint bench clean
 

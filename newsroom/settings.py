@@ -27,7 +27,11 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG")
 
+# `make run` keeps a generated key in .secret_key, so manage.py works in that checkout without exporting it.
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key"))
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for local development).")

@@ -61,17 +61,10 @@ def parse_related_item(line, location):
     return LinkRecord(kind=RelatedLink.Kind.MORE, title=title, date=day, language=detect_language(title))
 
 
-def parse(data, name, external_id, default_language="uk"):
-    """Turn one text file into a StoryRecord; `name` is used in error locations."""
-    lines = list(numbered_lines(decode(data, name)))
-    headline_line, headline = lines[0]
-    if len(headline) > MAX_HEADLINE:
-        raise BadInput(f"{name}:{headline_line}", f"headline is {len(headline)} characters; at most {MAX_HEADLINE}")
-    if len(lines) < 2 or MORE_ON_TOPIC.match(lines[1][1]) or READ_ALSO.match(lines[1][1]):
-        raise BadInput(f"{name}:{headline_line + 1}", "missing lead: the line after the headline must be the lead")
-    lead = lines[1][1]
+def parse_body(lines, name):
+    """Body paragraphs and related links from the lines after the lead."""
     paragraphs, links, in_related = [], [], False
-    for number, line in lines[2:]:
+    for number, line in lines:
         location = f"{name}:{number}"
         if in_related:
             links.append(parse_related_item(line, location))
@@ -91,6 +84,19 @@ def parse(data, name, external_id, default_language="uk"):
             )
         else:
             paragraphs.append(line)
+    return paragraphs, links
+
+
+def parse(data, name, external_id, default_language="uk"):
+    """Turn one text file into a StoryRecord; `name` is used in error locations."""
+    lines = list(numbered_lines(decode(data, name)))
+    headline_line, headline = lines[0]
+    if len(headline) > MAX_HEADLINE:
+        raise BadInput(f"{name}:{headline_line}", f"headline is {len(headline)} characters; at most {MAX_HEADLINE}")
+    if len(lines) < 2 or MORE_ON_TOPIC.match(lines[1][1]) or READ_ALSO.match(lines[1][1]):
+        raise BadInput(f"{name}:{headline_line + 1}", "missing lead: the line after the headline must be the lead")
+    lead = lines[1][1]
+    paragraphs, links = parse_body(lines[2:], name)
     text = " ".join([headline, lead, *paragraphs])
     return StoryRecord(
         origin="text",
