@@ -8,6 +8,7 @@ story's own links, and older links that were waiting for this story.
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import Resolver404, resolve
 
@@ -23,8 +24,11 @@ def normalize_title(title):
 
 def story_key_from_url(url):
     """(date, slug) for a URL of a story page on this site, or None."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc.split(":")[0] not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        return None
     try:
-        match = resolve(urlsplit(url).path)
+        match = resolve(parts.path)
     except Resolver404:
         return None
     if match.url_name != "story" or match.namespace != "articles":
@@ -33,15 +37,15 @@ def story_key_from_url(url):
     return f"{kw['year']:04d}-{kw['month']}-{kw['day']}", kw["slug"]
 
 
-def _chunks(items):
+def chunks(items, size=CHUNK):
     items = list(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _stories_by_headline(titles):
     found = {}
-    for chunk in _chunks(titles):
+    for chunk in chunks(titles):
         for pk, headline in Story.objects.filter(headline__in=chunk).order_by("pk").values_list("pk", "headline"):
             found.setdefault(headline, pk)
     return found
@@ -50,7 +54,7 @@ def _stories_by_headline(titles):
 def _stories_by_url_key(keys):
     found = {}
     slugs = {slug for _, slug in keys}
-    for chunk in _chunks(slugs):
+    for chunk in chunks(slugs):
         for story in Story.objects.filter(slug__in=chunk, published_at__isnull=False).only("slug", "published_at"):
             found.setdefault((story.publication_date.isoformat(), story.slug), story.pk)
     return found
@@ -74,17 +78,16 @@ def resolve_outbound(links):
 def resolve_links_for(stories):
     """Resolve the links of these stories and the links elsewhere that name them."""
     stories = [story for story in stories if story.pk]
-    if not stories:
-        return 0
-    ids = [story.pk for story in stories]
-    candidates = list(RelatedLink.objects.filter(target__isnull=True, story_id__in=ids))
-    for chunk in _chunks(stories):
-        headlines = [normalize_title(story.headline) for story in chunk]
-        url_tails = Q()
-        for story in chunk:
-            url_tails |= Q(url__contains=f"/{story.slug}")
-        inbound = RelatedLink.objects.filter(target__isnull=True).exclude(story_id__in=ids)
-        candidates += list(inbound.filter(Q(title__in=headlines) | url_tails))
-    changed = resolve_outbound(candidates)
-    RelatedLink.objects.bulk_update(changed, ["target"])
+    candidates = {}
+    for part in chunks([story.pk for story in stories]):
+        candidates.update({link.pk: link for link in RelatedLink.objects.filter(target__isnull=True, story_id__in=part)})
+    for part in chunks(stories):
+        names_them = Q(title__in={normalize_title(story.headline) for story in part})
+        for story in part:
+            if story.published_at and story.slug:
+                names_them |= Q(url__endswith=story.get_absolute_url())
+        inbound = RelatedLink.objects.filter(names_them, target__isnull=True)
+        candidates.update({link.pk: link for link in inbound})
+    changed = resolve_outbound(candidates.values())
+    RelatedLink.objects.bulk_update(changed, ["target"], batch_size=CHUNK)
     return len(changed)

@@ -61,18 +61,29 @@ def sentence_at(text, offset):
     return text.strip()
 
 
+class MentionFinder:
+    """Finds registered sources in text; compile once, then search many stories."""
+
+    def __init__(self, sources):
+        self.patterns = [
+            (source, [pattern for name in source.names() if (pattern := name_pattern(name))]) for source in sources
+        ]
+
+    def find(self, paragraphs):
+        """One Mention per source found, in order of first mention."""
+        first = {}
+        offset = 0
+        for paragraph in paragraphs:
+            for source, compiled in self.patterns:
+                if source.pk in first:
+                    continue
+                hits = [match.start() for pattern in compiled if (match := pattern.search(paragraph))]
+                if hits:
+                    position = min(hits)
+                    first[source.pk] = Mention(source, offset + position, sentence_at(paragraph, position))
+            offset += len(paragraph) + 1
+        return sorted(first.values(), key=lambda mention: mention.start)
+
+
 def find_mentions(paragraphs, sources):
-    """Return one Mention per source found, in order of first mention."""
-    patterns = [(source, [name_pattern(name) for name in source.names()]) for source in sources]
-    first = {}
-    offset = 0
-    for paragraph in paragraphs:
-        for source, compiled in patterns:
-            if source.pk in first:
-                continue
-            hits = [m.start() for p in compiled if p for m in [p.search(paragraph)] if m]
-            if hits:
-                position = min(hits)
-                first[source.pk] = Mention(source, offset + position, sentence_at(paragraph, position))
-        offset += len(paragraph) + 1
-    return sorted(first.values(), key=lambda mention: mention.start)
+    return MentionFinder(sources).find(paragraphs)

@@ -170,6 +170,10 @@ class Story(models.Model):
     tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"), ordering=["name"])
 
     hero_image = models.ImageField(_("hero image"), upload_to="stories/%Y/%m/", blank=True)
+    hero_image_url = models.URLField(
+        _("hero image URL"), max_length=1000, blank=True,
+        help_text=_("An image elsewhere (from an import); used when no file is uploaded."),
+    )
     hero_image_alt = models.CharField(_("alt text"), max_length=300, blank=True)
     hero_image_caption = models.CharField(_("caption"), max_length=500, blank=True)
     hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
@@ -178,6 +182,14 @@ class Story(models.Model):
         _("origin"), max_length=200, blank=True, help_text=_("Where an imported story came from (feed, file, agency).")
     )
     external_id = models.CharField(_("external ID"), max_length=500, blank=True)
+    import_digest = models.CharField(
+        _("import digest"), max_length=64, blank=True, editable=False,
+        help_text=_("Fingerprint of the imported item, so an unchanged item is skipped on the next import."),
+    )
+    translation_of = models.ForeignKey(
+        "self", verbose_name=_("translation of"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="translations", help_text=_("The original story this one translates."),
+    )
 
     objects = StoryQuerySet.as_manager()
 

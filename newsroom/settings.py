@@ -143,3 +143,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Imports from http(s) URLs: seconds to wait, and the largest download accepted.
+IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "20"))
+IMPORT_MAX_DOWNLOAD_BYTES = int(os.environ.get("IMPORT_MAX_DOWNLOAD_BYTES", str(50 * 1024 * 1024)))

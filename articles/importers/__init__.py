@@ -1,6 +1,4 @@
-"""Story importers: one small module per format, each turning input into StoryRecords."""
+"""Story importers: one small module per format, each turning its input into StoryRecords.
 
-from articles.importers.records import BadInput, LinkRecord, StoryRecord
-from articles.importers.writer import Report, StoryWriter
-
-__all__ = ["BadInput", "LinkRecord", "Report", "StoryRecord", "StoryWriter"]
+See formats.py for the registry and writer.py for the one upsert they share.
+"""

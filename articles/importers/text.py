@@ -22,6 +22,7 @@ MORE_ON_TOPIC = re.compile(r"^(?:Ще на цю тему|Еще по теме|Е
 RELATED_ITEM = re.compile(r"^[-–—•]\s*(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})\s+(?P<title>\S.*)$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_HEADLINE = 300
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def decode(data, name):
@@ -87,7 +88,13 @@ def parse_body(lines, name):
     return paragraphs, links
 
 
-def parse(data, name, external_id, default_language="uk"):
+def parse(payload, options):
+    if payload.path and payload.path.stat().st_size > MAX_FILE_BYTES:
+        raise BadInput(payload.name, f"a story file of {payload.path.stat().st_size} bytes; at most {MAX_FILE_BYTES}")
+    yield parse_story(payload.data, payload.name, payload.external_id, options.default_language)
+
+
+def parse_story(data, name, external_id, default_language="uk"):
     """Turn one text file into a StoryRecord; `name` is used in error locations."""
     lines = list(numbered_lines(decode(data, name)))
     headline_line, headline = lines[0]

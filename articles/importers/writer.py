@@ -1,23 +1,32 @@
 """The one upsert every importer shares, keyed on (origin, external_id).
 
-A record that matches what is stored is skipped without a write, so running
-an import twice changes nothing the second time.
+Each stored story keeps a digest of the record it was imported from. A record
+whose digest matches is skipped without a write, so a second run over the same
+input changes nothing, while an item changed at the source is updated (and
+edits made in the admin since are kept until then). Writes go in bulk, batch
+by batch, inside the caller's transaction.
 """
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 
-from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from articles.html import html_to_text, sanitize_html, split_blocks
-from articles.linking import resolve_links_for
-from articles.mentions import find_mentions
-from articles.models import Attribution, Author, Byline, RelatedLink, Section, Source, Story
+from articles.importers import catalog
+from articles.importers.relations import RelationWriter
+from articles.importers.slugger import DaySlugs
+from articles.mentions import MentionFinder
+from articles.models import Story
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
-STORY_FIELDS = ("headline", "lead", "body", "language", "status", "published_at", "section_id")
-LINK_FIELDS = ("kind", "title", "url", "date", "language", "paragraph")
 LOOKUP_CHUNK = 500
+UPDATE_FIELDS = [
+    "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
+    "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
+    "updated_at",
+]
 
 
 @dataclass
@@ -28,137 +37,129 @@ class Report:
     def add(self, action):
         self.counts[action] += 1
 
-    def fail(self, location, message):
+    def fail(self, problem):
         self.counts[FAILED] += 1
-        self.failures.append(f"{location}: {message}")
+        self.failures.append(str(problem))
 
     def summary(self):
         return ", ".join(f"{action} {count}" for action, count in self.counts.items())
 
 
-def existing_stories(keys):
-    found = {}
-    by_origin = {}
-    for origin, external_id in keys:
-        by_origin.setdefault(origin, []).append(external_id)
-    for origin, ids in by_origin.items():
-        for start in range(0, len(ids), LOOKUP_CHUNK):
-            chunk = ids[start : start + LOOKUP_CHUNK]
-            stories = Story.objects.filter(Q(origin=origin) & Q(external_id__in=chunk)).prefetch_related(
-                "tags",
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                "attributions",
-                "related_links",
-            )
-            found.update({story_key(story): story for story in stories})
-    return found
-
-
-def story_key(story):
-    return story.origin, story.external_id
+def digest_of(record, context):
+    data = asdict(record)
+    data.pop("location")
+    payload = json.dumps([data, context], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class StoryWriter:
     def __init__(self, default_language="uk", now=None):
         self.default_language = default_language
         self.now = now or timezone.now()
-        self.sources = list(Source.objects.all())
-        self.sections = {section.slug: section for section in Section.objects.all()}
-        self.authors = {}
+        self.tags, self.authors = catalog.Tags(), catalog.Authors()
+        self.sections, self.sources = catalog.Sections(), catalog.Sources()
+        self.mentions = MentionFinder(self.sources.by_name.values())
+        # Attributions depend on which sources are registered: a new source must re-attribute stories.
+        self.context = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
+        self.relations = RelationWriter(self)
+        self.report = Report()
+        self.touched = []
 
     def write(self, records, on_item=None):
-        """Upsert the records; on_item(record, action) is called after each one."""
-        report = Report()
-        existing = existing_stories([record.key for record in records])
-        touched = []
+        """Upsert one batch of records; on_item(record, action) is called for each."""
+        for batch in unique_key_batches(records):
+            self.write_batch(batch, on_item)
+
+    def write_batch(self, records, on_item):
+        stored = stored_versions([record.key for record in records])
+        new, changed = [], []
         for record in records:
-            action, story = self.write_one(record, existing.get(record.key))
-            if action != SKIPPED:
-                existing[record.key] = story
-                touched.append(story)
-            report.add(action)
-            if on_item:
-                on_item(record, action)
-        resolve_links_for(touched)
-        return report
+            record_digest = digest_of(record, self.context if record.attributions is None else None)
+            current = stored.get(record.key)
+            if current and current["import_digest"] == record_digest:
+                self.finish_item(record, SKIPPED, on_item)
+                continue
+            story = self.build(record, current, record_digest)
+            (changed if current else new).append((record, story))
+        self.save(new, changed)
+        for record, _story in new:
+            self.finish_item(record, CREATED, on_item)
+        for record, _story in changed:
+            self.finish_item(record, UPDATED, on_item)
 
-    def write_one(self, record, story):
-        wanted = self.desired_state(record, story)
-        if story is not None and self.state_of(story) == self.comparable(wanted):
-            return SKIPPED, story
-        created = story is None
-        story = story or Story(origin=record.origin, external_id=record.external_id)
-        for name in STORY_FIELDS:
-            setattr(story, name, wanted[name])
-        story.save()
-        self.replace_relations(story, wanted, created)
-        story._prefetched_objects_cache = {}
-        return (CREATED if created else UPDATED), story
+    def finish_item(self, record, action, on_item):
+        self.report.add(action)
+        if on_item:
+            on_item(record, action)
 
-    def desired_state(self, record, story):
-        body = sanitize_html(record.body)
-        status = record.status or (story.status if story else Story.Status.PUBLISHED)
-        published_at = record.published_at or (story.published_at if story else None)
+    def build(self, record, current, record_digest):
+        story = Story(pk=current["pk"]) if current else Story(origin=record.origin, external_id=record.external_id)
+        status = record.status or (current["status"] if current else Story.Status.PUBLISHED)
+        published_at = record.published_at or (current["published_at"] if current else None)
         if published_at is None and status == Story.Status.PUBLISHED:
             published_at = self.now
-        section_id = story.section_id if story else None
+        story.headline, story.lead = record.headline, record.lead
+        story.body = sanitize_html(record.body)
+        story.language = record.language or self.default_language
+        story.status, story.published_at, story.embargo_until = status, published_at, record.embargo_until
+        story.section_id = self.section_id(record, current)
+        story.slug = record.slug or (current["slug"] if current else "")
+        story.hero_image_url = record.hero_image_url
+        story.hero_image_alt, story.hero_image_caption = record.hero_image_alt, record.hero_image_caption
+        story.hero_image_credit = record.hero_image_credit
+        story.import_digest = record_digest
+        story.created_at = story.updated_at = self.now
+        return story
+
+    def section_id(self, record, current):
         if record.section:
-            section_id = self.sections[record.section].pk
-        paragraphs = [html_to_text(block) for block in split_blocks(body)]
-        return {
-            "headline": record.headline,
-            "lead": record.lead,
-            "body": body,
-            "language": record.language or self.default_language,
-            "status": status,
-            "published_at": published_at,
-            "section_id": section_id,
-            "tags": record.tags if record.tags is not None else (self.tag_names(story) if story else []),
-            "authors": record.authors if record.authors is not None else (self.author_names(story) if story else []),
-            "attributions": [(m.source.pk, m.sentence) for m in find_mentions(paragraphs, self.sources)],
-            "links": [tuple(getattr(link, name) for name in LINK_FIELDS) for link in record.links],
-        }
+            return self.sections.by_slug[record.section].pk
+        if record.section_name:
+            self.sections.ensure([record.section_name])
+            return self.sections.get(record.section_name).pk
+        return current["section_id"] if current else None
 
-    @staticmethod
-    def comparable(state):
-        return {**state, "tags": sorted({name.casefold() for name in state["tags"]})}
+    def paragraphs(self, story):
+        return [html_to_text(block) for block in split_blocks(story.body)]
 
-    def state_of(self, story):
-        state = {name: getattr(story, name) for name in STORY_FIELDS}
-        state["tags"] = self.tag_names(story)
-        state["authors"] = self.author_names(story)
-        state["attributions"] = [(a.source_id, a.sentence) for a in story.attributions.all()]
-        state["links"] = [tuple(getattr(link, name) for name in LINK_FIELDS) for link in story.related_links.all()]
-        return self.comparable(state)
+    def save(self, new, changed):
+        slugs = DaySlugs([story for _, story in new + changed])
+        for _, story in new:
+            story.slug = slugs.assign(story)
+        created = Story.objects.bulk_create([story for _, story in new], batch_size=LOOKUP_CHUNK)
+        for (_, story), saved in zip(new, created, strict=True):
+            story.pk = saved.pk
+        Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
+        self.relations.replace(new, changed)
+        self.touched += [story for _, story in new + changed]
 
-    @staticmethod
-    def tag_names(story):
-        return [tag.name for tag in story.tags.all()]
+    def finish(self):
+        """Work that needs every batch written: links and translations pointing across the input."""
+        self.relations.resolve(self.touched)
+        return self.report
 
-    @staticmethod
-    def author_names(story):
-        return [byline.author.name for byline in story.bylines.all()]
 
-    def replace_relations(self, story, wanted, created):
-        story.tags.set(wanted["tags"], clear=not created)
-        if not created:
-            story.bylines.all().delete()
-            story.attributions.all().delete()
-            story.related_links.all().delete()
-        Byline.objects.bulk_create(
-            Byline(story=story, author=self.author(name), position=position)
-            for position, name in enumerate(dict.fromkeys(wanted["authors"]), 1)
-        )
-        Attribution.objects.bulk_create(
-            Attribution(story=story, source_id=source_id, position=position, sentence=sentence)
-            for position, (source_id, sentence) in enumerate(wanted["attributions"], 1)
-        )
-        RelatedLink.objects.bulk_create(
-            RelatedLink(story=story, position=position, **dict(zip(LINK_FIELDS, values, strict=True)))
-            for position, values in enumerate(wanted["links"], 1)
-        )
+def unique_key_batches(records, size=LOOKUP_CHUNK):
+    """Split records into batches of distinct keys, so an item repeated in one input is applied in order."""
+    batch, keys = [], set()
+    for record in records:
+        if record.key in keys or len(batch) >= size:
+            yield batch
+            batch, keys = [], set()
+        batch.append(record)
+        keys.add(record.key)
+    if batch:
+        yield batch
 
-    def author(self, name):
-        if name not in self.authors:
-            self.authors[name] = Author.objects.filter(name=name).first() or Author.objects.create(name=name)
-        return self.authors[name]
+
+def stored_versions(keys):
+    found = {}
+    by_origin = {}
+    for origin, external_id in keys:
+        by_origin.setdefault(origin, []).append(external_id)
+    fields = ["pk", "origin", "external_id", "import_digest", "status", "published_at", "section_id", "slug"]
+    for origin, ids in by_origin.items():
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            rows = Story.objects.filter(origin=origin, external_id__in=ids[start : start + LOOKUP_CHUNK])
+            found.update({(row["origin"], row["external_id"]): row for row in rows.values(*fields)})
+    return found

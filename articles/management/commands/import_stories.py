@@ -5,27 +5,38 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importers import BadInput, StoryWriter
-from articles.importers import text as text_format
+from articles.importers import formats
 from articles.importers.inputs import expand
 from articles.importers.progress import Progress
+from articles.importers.records import BadInput, BadItem
+from articles.importers.validation import problems_with
+from articles.importers.writer import StoryWriter
 from articles.models import Language, Section, Story
+
+BATCH = 500
+SHOWN_PROBLEMS = 20
 
 
 class Command(BaseCommand):
-    help = "Import stories from plain-text files (see README: Importing stories). Writes all or nothing."
+    help = (
+        "Import stories from plain text, RSS/Atom, WordPress exports (WXR), IPTC ninjs or Newsroom JSON. "
+        "Writes all or nothing unless --continue-on-error."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, or - for standard input")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, - for standard input, or http(s) URLs")
+        parser.add_argument("--format", choices=formats.NAMES, default="auto", help="input format (default: detect)")
         parser.add_argument("--status", choices=[Story.Status.PUBLISHED, Story.Status.DRAFT],
-                            help="status for imported stories (new stories default to published)")
+                            help="status for imported stories (default: what the input says, else published)")
         parser.add_argument("--published-at", metavar="ISO-8601",
                             help="publication time, e.g. 2024-03-28T12:00+02:00")
         parser.add_argument("--tags", metavar="A,B", help="comma-separated tag names")
         parser.add_argument("--section", metavar="SLUG", help="slug of an existing section")
         parser.add_argument("--language", choices=[*Language.values, "auto"], default="auto",
-                            help="story language; auto detects it from the text")
+                            help="story language; auto takes it from the input or detects it")
         parser.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
+        parser.add_argument("--continue-on-error", action="store_true",
+                            help="skip bad items (listed at the end) and keep the good ones")
 
     @staticmethod
     def parse_datetime(value):
@@ -51,16 +62,74 @@ class Command(BaseCommand):
         if options["section"] and not Section.objects.filter(slug=options["section"]).exists():
             known = ", ".join(Section.objects.values_list("slug", flat=True)) or "none yet"
             raise CommandError(f"--section: unknown section {options['section']!r} (known: {known})")
-        try:
-            records = [self.apply_options(self.parse(payload), options) for payload in expand(options["paths"])]
-        except BadInput as error:
-            raise CommandError(str(error)) from None
-        report = self.write(records, options)
+        report = self.run(options)
+        for problem in report.failures[:SHOWN_PROBLEMS]:
+            self.stderr.write(f"skipped {problem}")
         prefix = "Dry run, nothing written: " if options["dry_run"] else ""
         self.stdout.write(self.style.SUCCESS(f"{prefix}{report.summary()}"))
 
-    def parse(self, payload):
-        return text_format.parse(payload.data, payload.name, payload.external_id, settings.LANGUAGE_CODE[:2])
+    def run(self, options):
+        payloads = self.payloads(options)
+        with transaction.atomic():
+            writer = StoryWriter(default_language=settings.LANGUAGE_CODE[:2])
+            progress = Progress(self.stderr._out, total_bytes=sum(payload.size for payload in payloads))
+            on_item = self.item_callback(options, progress)
+            batch = []
+            for payload in payloads:
+                progress.start(payload)
+                for record in self.records(payload, options, writer.report):
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        writer.write(batch, on_item)
+                        batch = []
+            writer.write(batch, on_item)
+            report = writer.finish()
+            progress.close()
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+        return report
+
+    def payloads(self, options):
+        """Every input, read or fetched up front so a missing file or failed download stops the run early."""
+        found = []
+        for argument in options["paths"]:
+            try:
+                found += list(expand([argument]))
+            except BadInput as error:
+                raise CommandError(str(error)) from None
+        return found
+
+    def records(self, payload, options, report):
+        """Records ready to write; with --continue-on-error, problems go to the report instead."""
+        try:
+            for item in formats.parse(payload, options["format"], settings.LANGUAGE_CODE[:2]):
+                if isinstance(item, BadItem):
+                    self.fail(report, item, options)
+                    continue
+                record = self.apply_options(item, options)
+                problems = problems_with(record)
+                for problem in problems:
+                    self.fail(report, problem, options)
+                if not problems:
+                    yield record
+        except BadInput as error:
+            self.fail(report, BadItem(error.location, error.message), options)
+
+    @staticmethod
+    def fail(report, problem, options):
+        report.fail(problem)
+        if not options["continue_on_error"]:
+            raise CommandError(str(problem))
+
+    def item_callback(self, options, progress):
+        verbose = options["verbosity"] >= 2 or options["dry_run"]
+
+        def on_item(record, action):
+            progress.step()
+            if verbose:
+                self.stdout.write(f"{action:8} {record.location}  {record.headline}")
+
+        return on_item
 
     @staticmethod
     def apply_options(record, options):
@@ -72,18 +141,3 @@ class Command(BaseCommand):
             record.tags = options["tags"]
         record.section = options["section"] or record.section
         return record
-
-    def write(self, records, options):
-        progress = Progress(len(records), self.stderr._out)
-        verbose = options["verbosity"] >= 2 or options["dry_run"]
-
-        def on_item(record, action):
-            progress.step()
-            if verbose:
-                self.stdout.write(f"{action:8} {record.location}  {record.headline}")
-
-        with transaction.atomic():
-            report = StoryWriter(default_language=settings.LANGUAGE_CODE[:2]).write(records, on_item)
-            if options["dry_run"]:
-                transaction.set_rollback(True)
-        return report

@@ -1,0 +1,97 @@
+"""Tags, bylines, attributions, related links and translations of imported stories, written in bulk."""
+
+from articles.linking import chunks, resolve_links_for
+from articles.models import Attribution, Byline, RelatedLink, Story, TaggedStory
+
+CHUNK = 500
+LINK_FIELDS = ("kind", "title", "url", "date", "language", "paragraph")
+
+
+class RelationWriter:
+    def __init__(self, writer):
+        self.writer = writer
+        self.pending_targets = []  # (RelatedLink, (origin, external_id))
+        self.pending_translations = []  # (story pk, (origin, external_id))
+
+    def replace(self, new, changed):
+        self.clear(changed)
+        rows = {"tags": [], "bylines": [], "attributions": [], "links": []}
+        for record, story in new + changed:
+            self.collect(record, story, rows)
+        TaggedStory.objects.bulk_create(rows["tags"], batch_size=CHUNK)
+        Byline.objects.bulk_create(rows["bylines"], batch_size=CHUNK)
+        Attribution.objects.bulk_create(rows["attributions"], batch_size=CHUNK)
+        RelatedLink.objects.bulk_create(rows["links"], batch_size=CHUNK)
+
+    def clear(self, changed):
+        """Remove the relations the new records replace; those a record leaves as None stay."""
+        def ids(attribute):
+            return [story.pk for record, story in changed if getattr(record, attribute) is not None]
+
+        for part in chunks([story.pk for _, story in changed]):
+            Attribution.objects.filter(story_id__in=part).delete()
+        for part in chunks(ids("tags")):
+            TaggedStory.objects.filter(content_object_id__in=part).delete()
+        for part in chunks(ids("authors")):
+            Byline.objects.filter(story_id__in=part).delete()
+        for part in chunks(ids("links")):
+            RelatedLink.objects.filter(story_id__in=part).delete()
+
+    def collect(self, record, story, rows):
+        writer = self.writer
+        if record.tags is not None:
+            writer.tags.ensure(record.tags)
+            tag_ids = dict.fromkeys(writer.tags.get(name).pk for name in record.tags)
+            rows["tags"] += [TaggedStory(content_object_id=story.pk, tag_id=tag_id) for tag_id in tag_ids]
+        if record.authors is not None:
+            writer.authors.ensure(record.authors)
+            author_ids = dict.fromkeys(writer.authors.get(name).pk for name in record.authors)
+            rows["bylines"] += [
+                Byline(story_id=story.pk, author_id=author_id, position=position)
+                for position, author_id in enumerate(author_ids, 1)
+            ]
+        rows["attributions"] += self.attributions(record, story)
+        for position, link in enumerate(record.links or [], 1):
+            row = RelatedLink(story_id=story.pk, position=position, **{name: getattr(link, name) for name in LINK_FIELDS})
+            rows["links"].append(row)
+            if link.target:
+                self.pending_targets.append((row, link.target))
+        if record.translation_of:
+            self.pending_translations.append((story.pk, record.translation_of))
+
+    def attributions(self, record, story):
+        if record.attributions is None:
+            cited = [(m.source.pk, m.sentence) for m in self.writer.mentions.find(self.writer.paragraphs(story))]
+        else:
+            self.writer.sources.ensure_described(record.attributions)
+            cited = [(self.writer.sources.get(a.source).pk, a.sentence) for a in record.attributions]
+        first_sentence = {}
+        for source_id, sentence in cited:
+            first_sentence.setdefault(source_id, sentence)
+        return [
+            Attribution(story_id=story.pk, source_id=source_id, position=position, sentence=sentence)
+            for position, (source_id, sentence) in enumerate(first_sentence.items(), 1)
+        ]
+
+    def resolve(self, touched):
+        keys = {key for _, key in self.pending_targets + self.pending_translations}
+        found = stories_by_key(keys)
+        links = [link for link, key in self.pending_targets if found.get(key)]
+        for link, key in self.pending_targets:
+            link.target_id = found.get(key)
+        RelatedLink.objects.bulk_update(links, ["target"], batch_size=CHUNK)
+        translations = [Story(pk=pk, translation_of_id=found[key]) for pk, key in self.pending_translations if key in found]
+        Story.objects.bulk_update(translations, ["translation_of"], batch_size=CHUNK)
+        resolve_links_for(touched)
+
+
+def stories_by_key(keys):
+    found = {}
+    by_origin = {}
+    for origin, external_id in keys:
+        by_origin.setdefault(origin, []).append(external_id)
+    for origin, ids in by_origin.items():
+        for part in chunks(ids):
+            rows = Story.objects.filter(origin=origin, external_id__in=part).values_list("external_id", "pk")
+            found.update({(origin, external_id): pk for external_id, pk in rows})
+    return found
