@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 
@@ -41,6 +41,20 @@ class StoryQuerySet(models.QuerySet):
         from articles.models import Attribution, Byline, RelatedLink
 
         return self.select_related("section").prefetch_related(
+            "tags",
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
+        )
+
+    def in_export_order(self):
+        """An order that survives an export and re-import (primary keys do not)."""
+        return self.order_by(F("published_at").asc(nulls_last=True), "headline", "slug", "origin", "external_id", "pk")
+
+    def for_export(self):
+        from articles.models import Attribution, Byline, RelatedLink
+
+        return self.select_related("section", "translation_of").prefetch_related(
             "tags",
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("attributions", queryset=Attribution.objects.select_related("source")),

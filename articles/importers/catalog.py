@@ -64,6 +64,14 @@ class Sections(NamedCatalog):
         super().__init__()
         self.by_slug = {row.slug: row for row in self.by_name.values()}
 
+    def named(self, name, slug=""):
+        """The section with this name, created (with `slug` if it is free) when missing."""
+        if name.casefold() not in self.by_name:
+            section = Section.objects.create(name=name, slug=slug if slug and slug not in self.slugs else self.free_slug(name))
+            self.slugs.add(section.slug)
+            self.by_name[name.casefold()] = self.by_slug[section.slug] = section
+        return self.get(name)
+
 
 class Sources(NamedCatalog):
     model = Source

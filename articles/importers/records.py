@@ -65,8 +65,10 @@ class StoryRecord:
     tags: list[str] | None = None
     section: str | None = None  # slug of an existing section (the --section option)
     section_name: str | None = None  # a section named by the input; created when missing
+    section_slug: str = ""  # the slug to create that section with, when the input has one
     authors: list[str] | None = None
     hero_image_url: str = ""
+    hero_image_file: str | None = None  # a file already in MEDIA_ROOT (Newsroom JSON only); None keeps it
     hero_image_alt: str = ""
     hero_image_caption: str = ""
     hero_image_credit: str = ""

@@ -24,7 +24,7 @@ CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 LOOKUP_CHUNK = 500
 UPDATE_FIELDS = [
     "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
-    "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
+    "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
     "updated_at",
 ]
 
@@ -105,6 +105,9 @@ class StoryWriter:
         story.section_id = self.section_id(record, current)
         story.slug = record.slug or (current["slug"] if current else "")
         story.hero_image_url = record.hero_image_url
+        story.hero_image = record.hero_image_file if record.hero_image_file is not None else (
+            current["hero_image"] if current else ""
+        )
         story.hero_image_alt, story.hero_image_caption = record.hero_image_alt, record.hero_image_caption
         story.hero_image_credit = record.hero_image_credit
         story.import_digest = record_digest
@@ -115,8 +118,7 @@ class StoryWriter:
         if record.section:
             return self.sections.by_slug[record.section].pk
         if record.section_name:
-            self.sections.ensure([record.section_name])
-            return self.sections.get(record.section_name).pk
+            return self.sections.named(record.section_name, record.section_slug).pk
         return current["section_id"] if current else None
 
     def paragraphs(self, story):
@@ -157,7 +159,7 @@ def stored_versions(keys):
     by_origin = {}
     for origin, external_id in keys:
         by_origin.setdefault(origin, []).append(external_id)
-    fields = ["pk", "origin", "external_id", "import_digest", "status", "published_at", "section_id", "slug"]
+    fields = ["pk", "origin", "external_id", "import_digest", "status", "published_at", "section_id", "slug", "hero_image"]
     for origin, ids in by_origin.items():
         for start in range(0, len(ids), LOOKUP_CHUNK):
             rows = Story.objects.filter(origin=origin, external_id__in=ids[start : start + LOOKUP_CHUNK])

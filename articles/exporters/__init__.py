@@ -1,0 +1,1 @@
+"""Story exporters: one module per format, each with `serialize(stories)` yielding text chunks."""
