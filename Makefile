@@ -15,13 +15,14 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 # Settings for `make run`: a production-like server over plain HTTP on the local machine.
 RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
 
-.PHONY: help run test lint bench clean
+.PHONY: help run test lint bench bench-import clean
 
 help:
 	@echo "make run    set up everything, load the demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   run the test suite (PYTEST_ARGS=... passes options to pytest)"
 	@echo "make lint   ruff and the missing-migrations check"
 	@echo "make bench  time the story page"
+	@echo "make bench-import  import 10,000 ninjs stories into SQLite and PostgreSQL, then again unchanged"
 	@echo "make clean  remove the virtualenv, collected static files and caches"
 
 $(PY):
@@ -58,6 +59,12 @@ lint: $(VENV)/.stamp-dev
 
 bench: $(VENV)/.stamp-dev
 	$(PY) scripts/bench_story_page.py
+
+# 10,000 ninjs stories into SQLite, then PostgreSQL when BENCH_POSTGRES_URL answers; first import and re-import.
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
+bench-import: $(VENV)/.stamp-dev
+	env -u DATABASE_URL $(PY) scripts/bench_import.py $(BENCH_COUNT)
+	DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) scripts/bench_import.py $(BENCH_COUNT)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

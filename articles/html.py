@@ -42,6 +42,15 @@ def paragraphs_to_html(paragraphs):
     return "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs if text.strip())
 
 
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th|caption|pre)>|<br\s*/?>", re.IGNORECASE)
+
+
+def block_texts(markup):
+    """The plain text of each block (paragraph, heading, list item…), cheaply, for searching."""
+    text = html_to_text(BLOCK_END.sub("\n", markup or ""))
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def html_to_text(markup):
     return html.unescape(nh3.clean(markup or "", tags=set())).strip()
 

@@ -81,9 +81,11 @@ def resolve_links_for(stories):
     candidates = {}
     for part in chunks([story.pk for story in stories]):
         candidates.update({link.pk: link for link in RelatedLink.objects.filter(target__isnull=True, story_id__in=part)})
+    # Matching addresses costs a condition per story; skip it when no unresolved link has an address.
+    any_addressed = RelatedLink.objects.filter(target__isnull=True).exclude(url="").exists()
     for part in chunks(stories):
         names_them = Q(title__in={normalize_title(story.headline) for story in part})
-        for story in part:
+        for story in part if any_addressed else ():
             if story.published_at and story.slug:
                 names_them |= Q(url__endswith=story.get_absolute_url())
         inbound = RelatedLink.objects.filter(names_them, target__isnull=True)

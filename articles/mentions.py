@@ -37,12 +37,18 @@ def word_pattern(word):
     return re.escape(stem) + CASE_ENDING
 
 
-def name_pattern(name):
+def name_regex(name):
+    """The pattern of one name, case-insensitive unless the name is an all-capitals abbreviation."""
     words = name.split()
     if not words:
         return None
     body = r"\s+".join(word_pattern(word) for word in words)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE if not name.isupper() else 0)
+    return body if name.isupper() else f"(?i:{body})"
+
+
+def name_pattern(name):
+    regex = name_regex(name)
+    return re.compile(rf"(?<!\w){regex}(?!\w)") if regex else None
 
 
 def sentences(text):
@@ -62,25 +68,29 @@ def sentence_at(text, offset):
 
 
 class MentionFinder:
-    """Finds registered sources in text; compile once, then search many stories."""
+    """Finds registered sources in text: every name and alias in one pattern, one pass per paragraph."""
 
     def __init__(self, sources):
-        self.patterns = [
-            (source, [pattern for name in source.names() if (pattern := name_pattern(name))]) for source in sources
-        ]
+        self.sources = {}
+        alternatives = []
+        for source in sources:
+            for regex in filter(None, map(name_regex, source.names())):
+                group = f"s{len(alternatives)}"
+                self.sources[group] = source
+                alternatives.append(f"(?P<{group}>{regex})")
+        self.pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)") if alternatives else None
 
     def find(self, paragraphs):
         """One Mention per source found, in order of first mention."""
+        if self.pattern is None:
+            return []
         first = {}
         offset = 0
         for paragraph in paragraphs:
-            for source, compiled in self.patterns:
-                if source.pk in first:
-                    continue
-                hits = [match.start() for pattern in compiled if (match := pattern.search(paragraph))]
-                if hits:
-                    position = min(hits)
-                    first[source.pk] = Mention(source, offset + position, sentence_at(paragraph, position))
+            for match in self.pattern.finditer(paragraph):
+                source = self.sources[match.lastgroup]
+                if source.pk not in first:
+                    first[source.pk] = Mention(source, offset + match.start(), sentence_at(paragraph, match.start()))
             offset += len(paragraph) + 1
         return sorted(first.values(), key=lambda mention: mention.start)
 

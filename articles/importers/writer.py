@@ -9,11 +9,11 @@ by batch, inside the caller's transaction.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from articles.html import html_to_text, sanitize_html, split_blocks
+from articles.html import block_texts, sanitize_html
 from articles.importers import catalog
 from articles.importers.relations import RelationWriter
 from articles.importers.slugger import DaySlugs
@@ -45,10 +45,19 @@ class Report:
         return ", ".join(f"{action} {count}" for action, count in self.counts.items())
 
 
+def plain(value):
+    """A record as plain lists and strings, for hashing (dataclasses.asdict deep-copies and is slow)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return [plain(item) for item in vars(value).values()]
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
 def digest_of(record, context):
-    data = asdict(record)
-    data.pop("location")
-    payload = json.dumps([data, context], sort_keys=True, default=str, ensure_ascii=False)
+    fields = dict(vars(record))
+    fields.pop("location")
+    payload = json.dumps([plain(list(fields.items())), context], default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -121,8 +130,9 @@ class StoryWriter:
             return self.sections.named(record.section_name, record.section_slug).pk
         return current["section_id"] if current else None
 
-    def paragraphs(self, story):
-        return [html_to_text(block) for block in split_blocks(story.body)]
+    @staticmethod
+    def paragraphs(story):
+        return block_texts(story.body)
 
     def save(self, new, changed):
         slugs = DaySlugs([story for _, story in new + changed])
