@@ -29,9 +29,9 @@ def refusal(error, name):
 
 
 def check(data, name):
-    """Parse the whole document once with the safe parser; raise BadInput if it is unsafe or malformed."""
+    """The document's root element, parsed safely; BadInput if the document is unsafe or malformed."""
     try:
-        SafeElementTree.fromstring(data, **FORBID)
+        return SafeElementTree.fromstring(data, **FORBID)
     except (DefusedXmlException, ParseError) as error:
         raise refusal(error, name) from None
 
