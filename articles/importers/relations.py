@@ -1,5 +1,6 @@
 """Tags, bylines, attributions, related links and translations of imported stories, written in bulk."""
 
+from articles.importers.bulk import insert_rows
 from articles.linking import chunks, resolve_links_for
 from articles.models import Attribution, Byline, RelatedLink, Story, TaggedStory
 
@@ -18,9 +19,9 @@ class RelationWriter:
         rows = {"tags": [], "bylines": [], "attributions": [], "links": []}
         for record, story in new + changed:
             self.collect(record, story, rows)
-        TaggedStory.objects.bulk_create(rows["tags"], batch_size=CHUNK)
-        Byline.objects.bulk_create(rows["bylines"], batch_size=CHUNK)
-        Attribution.objects.bulk_create(rows["attributions"], batch_size=CHUNK)
+        insert_rows(TaggedStory, ["content_object", "tag"], rows["tags"])
+        insert_rows(Byline, ["story", "author", "position"], rows["bylines"])
+        insert_rows(Attribution, ["story", "source", "position", "sentence"], rows["attributions"])
         RelatedLink.objects.bulk_create(rows["links"], batch_size=CHUNK)
 
     def clear(self, changed):
@@ -42,14 +43,11 @@ class RelationWriter:
         if record.tags is not None:
             writer.tags.ensure(record.tags)
             tag_ids = dict.fromkeys(writer.tags.get(name).pk for name in record.tags)
-            rows["tags"] += [TaggedStory(content_object_id=story.pk, tag_id=tag_id) for tag_id in tag_ids]
+            rows["tags"] += [(story.pk, tag_id) for tag_id in tag_ids]
         if record.authors is not None:
             writer.authors.ensure(record.authors)
             author_ids = dict.fromkeys(writer.authors.get(name).pk for name in record.authors)
-            rows["bylines"] += [
-                Byline(story_id=story.pk, author_id=author_id, position=position)
-                for position, author_id in enumerate(author_ids, 1)
-            ]
+            rows["bylines"] += [(story.pk, author_id, position) for position, author_id in enumerate(author_ids, 1)]
         rows["attributions"] += self.attributions(record, story)
         for position, link in enumerate(record.links or [], 1):
             row = RelatedLink(story_id=story.pk, position=position, **{name: getattr(link, name) for name in LINK_FIELDS})
@@ -69,7 +67,7 @@ class RelationWriter:
         for source_id, sentence in cited:
             first_sentence.setdefault(source_id, sentence)
         return [
-            Attribution(story_id=story.pk, source_id=source_id, position=position, sentence=sentence)
+            (story.pk, source_id, position, sentence)
             for position, (source_id, sentence) in enumerate(first_sentence.items(), 1)
         ]
 
