@@ -45,7 +45,7 @@ def timed_import(path):
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     corpus = Path(tempfile.mkdtemp()) / "corpus.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)],
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)],  # noqa: S603
                    check=True, stdout=subprocess.DEVNULL)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

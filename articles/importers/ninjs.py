@@ -1,0 +1,424 @@
+"""IPTC ninjs (News in JSON), generations 1.x and 2.x, one story per item.
+
+The input is one ninjs object, an array of them, or JSON lines (one object per line).
+Both generations are read, and the names each one uses for the same thing are merged:
+`headline` (1.x) and `headlines` (2.x), `body_html`/`body_text` and `bodies`,
+`description_*` and `descriptions`, `subject` and `subjects`, `person` and `people`,
+`byline` and `by`, `associations` and `renditions` as objects (1.x) or arrays (2.x).
+Schemas: https://www.iptc.org/std/ninjs/ninjs-schema_1.4.json and ninjs-schema_2.0.json.
+
+Decisions the spec leaves to the receiver:
+- The publication time is `firstcreated` (when the first version was issued), else
+  `versioncreated`; a time without a UTC offset is read in the site's time zone.
+- Authors are the `people` whose `rel` names an author ("author", "creator", "by", or a
+  URI ending in one of them); people without such a `rel` are who the story is about.
+  Without any, the `by` line is split on commas and "and"/"і"/"и"/"та".
+- `pubstatus` "usable" publishes, "withheld" and "canceled" withdraw; absent keeps what
+  is stored (new stories are published).
+- Picture associations give the hero image; text associations become "more on this
+  topic" links, pointing at the story with the association's `uri` when it is imported.
+"""
+
+import json
+import re
+from contextlib import contextmanager
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+
+from articles.html import html_to_text, paragraphs_to_html
+from articles.importers.records import BadInput, BadItem, LinkRecord, StoryRecord
+from articles.language import detect_language
+from articles.models import Language, RelatedLink, Story
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+TEXT_TYPES = {"", "text/plain"}
+STATUSES = {"usable": Story.Status.PUBLISHED, "withheld": Story.Status.WITHDRAWN, "canceled": Story.Status.WITHDRAWN}
+STORY_TYPES = {"text", "composite"}
+AUTHOR_RELATIONS = {"author", "creator", "by", "byline", "writer"}
+PICTURE_TYPES = {"picture", "graphic"}
+PICTURE_NAMES = {"featureimage", "featuremedia", "main", "mainimage", "heroimage"}
+PREFERRED_RENDITIONS = ("original", "baseimage", "viewimage")
+BY_PREFIX = re.compile(r"^\s*(?:by|автор[иы]?)\s*:?\s+", re.IGNORECASE)
+BY_SEPARATOR = re.compile(r"\s*[,;&]\s*|\s+(?:and|і|и|та|й)\s+", re.IGNORECASE)
+HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+SPACES = re.compile(r"\s+")
+HERO_LIMITS = {"alt": 300, "caption": 500, "credit": 200}
+
+
+class FieldError(Exception):
+    def __init__(self, field, message):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+
+@contextmanager
+def within(prefix):
+    """Name the containing property in a FieldError: "associations[0].renditions: …"."""
+    try:
+        yield
+    except FieldError as error:
+        raise FieldError(f"{prefix}.{error.field}", error.message) from None
+
+
+def parse(payload, options):
+    text = decode(payload.data, payload.name)
+    for location, item in items(text, payload.name):
+        if not isinstance(item, dict):
+            yield BadItem(location, f"expected a ninjs object, got {kind(item)}")
+            continue
+        try:
+            yield story_record(item, location, options.default_language)
+        except FieldError as error:
+            yield BadItem(location, str(error))
+
+
+def decode(data, name):
+    if not data.strip():
+        raise BadInput(name, "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, text_start = "utf-16", 0
+    else:
+        encoding, text_start = "utf-8", 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = data[text_start:].decode(encoding)
+    except UnicodeDecodeError as error:
+        offset = text_start + error.start
+        line = data[:offset].count(b"\n") + 1
+        raise BadInput(f"{name}:{line}", f"not valid {encoding.upper()} (byte 0x{data[offset]:02x} at offset {offset})") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BadInput(f"{name}:{line}", "NUL character: UTF-16 without a byte-order mark, or binary data?")
+    return text
+
+
+def items(text, name):
+    """(location, decoded value) for each item: array elements, one object, or JSON lines."""
+    start = len(text) - len(text.lstrip())
+    if start == len(text):
+        raise BadInput(name, "the file is empty")
+    if text[start] == "[":
+        for number, item in enumerate(load(text, name), 1):
+            yield f"{name} item {number}", item
+        return
+    if text[start] != "{":
+        raise BadInput(f"{name}:{text.count(chr(10), 0, start) + 1}", "expected a ninjs object, an array of them or JSON lines")
+    try:
+        first, end = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        raise malformed(error, text, name) from None
+    if not text[end:].strip():
+        yield f"{name} item 1", first
+    elif "\n" in text[start:end]:
+        extra = len(text) - len(text[end:].lstrip())
+        raise malformed(json.JSONDecodeError("Extra data after the object", text, extra), text, name)
+    else:
+        yield from json_lines(text, name)
+
+
+def load(text, name):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise malformed(error, text, name) from None
+
+
+def json_lines(text, name):
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{name}:{number}", json.loads(line)
+        except json.JSONDecodeError as error:
+            raise malformed(error, line, name, line=number) from None
+
+
+def malformed(error, text, name, line=None):
+    line = line or error.lineno
+    if error.pos >= len(text.rstrip()):
+        return BadInput(f"{name}:{line}", f"the JSON ends early at line {line}, column {error.colno}: truncated file?")
+    return BadInput(f"{name}:{line}", f"malformed JSON at line {line}, column {error.colno}: {error.msg}")
+
+
+def kind(value):
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def string(item, key):
+    value = item.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(key, f"expected a string, got {kind(value)}")
+    return value.replace("\x00", "")
+
+
+def plain(value):
+    return SPACES.sub(" ", value).strip()
+
+
+def objects(item, key):
+    """An array of objects, or None when absent."""
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise FieldError(key, f"expected an array, got {kind(value)}")
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise FieldError(f"{key}[{index}]", f"expected an object, got {kind(entry)}")
+    return value
+
+
+def texts(item, key):
+    """A 2.x headlines/bodies/descriptions array as (role, content type, value) triples."""
+    found = []
+    for index, entry in enumerate(objects(item, key) or ()):
+        with within(f"{key}[{index}]"):
+            value, role, contenttype = (string(entry, name) for name in ("value", "role", "contenttype"))
+        found.append((role.lower(), contenttype.split(";")[0].strip().lower(), value))
+    return found
+
+
+def choose(entries, types):
+    """The value of the "main" entry of one of the content types, else the first of them."""
+    fitting = [entry for entry in entries if entry[1] in types]
+    main = [entry for entry in fitting if entry[0] == "main"]
+    return (main or fitting or [("", "", None)])[0][2]
+
+
+def plain_choice(item, key):
+    entries = texts(item, key)
+    html = choose(entries, HTML_TYPES)
+    return plain(html_to_text(html) if html is not None else choose(entries, TEXT_TYPES) or "")
+
+
+def headline_of(item):
+    return plain_choice(item, "headlines") if "headlines" in item else plain(string(item, "headline"))
+
+
+def body_of(item):
+    if "bodies" in item:
+        entries = texts(item, "bodies")
+        html, text = choose(entries, HTML_TYPES), choose(entries, TEXT_TYPES)
+    else:
+        html = string(item, "body_html") or string(item, "body_xhtml") or None
+        text = string(item, "body_text")
+    if html is not None:
+        return HEAD.sub("", html).strip()
+    return paragraphs_to_html(line.strip() for line in (text or "").split("\n"))
+
+
+def lead_of(item):
+    if "descriptions" in item:
+        return plain_choice(item, "descriptions")
+    return plain(string(item, "description_text") or html_to_text(string(item, "description_html")))
+
+
+def names_in(item, key):
+    entries = objects(item, key)
+    if entries is None:
+        return None
+    names = []
+    for index, entry in enumerate(entries):
+        with within(f"{key}[{index}]"):
+            names.append(plain(string(entry, "name")))
+    return names
+
+
+def tags_of(item):
+    names = names_in(item, "subjects" if "subjects" in item else "subject")
+    if names is None:
+        return None
+    unique = {}
+    for name in filter(None, names):
+        unique.setdefault(name.casefold(), name)
+    return list(unique.values())
+
+
+def is_author(entry):
+    relation = entry.get("rel") or entry.get("role") or ""
+    return isinstance(relation, str) and re.split(r"[/:#]", relation)[-1].lower() in AUTHOR_RELATIONS
+
+
+def authors_of(item):
+    key = "people" if "people" in item else "person"
+    people = objects(item, key)
+    byline = string(item, "by") or string(item, "byline")
+    if people is None and "by" not in item and "byline" not in item:
+        return None
+    names = [name for entry, name in zip(people or (), names_in(item, key) or (), strict=True) if is_author(entry)]
+    if not any(names):
+        names = BY_SEPARATOR.split(BY_PREFIX.sub("", byline))
+    return list(dict.fromkeys(plain(name) for name in names if plain(name)))
+
+
+def moment(item, key):
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(key, f"expected an ISO 8601 date-time string, got {kind(value)}")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(key, f"{value!r} is not an ISO 8601 date-time") from None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def declared_language(item):
+    primary = string(item, "language").replace("_", "-").split("-")[0].lower()
+    return primary if primary in Language.values else ""
+
+
+def status_of(item):
+    value = string(item, "pubstatus")
+    if value and value.lower() not in STATUSES:
+        raise FieldError("pubstatus", f"{value!r} is not one of usable, withheld, canceled")
+    return STATUSES.get(value.lower())
+
+
+def origin_of(uri):
+    """Where a ninjs uri comes from: "ninjs:https://host", "ninjs:urn:newsml:provider", "ninjs:urn:nid"."""
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if scheme and parts.netloc:
+        return f"ninjs:{scheme}://{parts.netloc.lower()}"
+    segments = parts.path.split(":")
+    if scheme == "urn" and len(segments) > 2 and segments[0].lower() == "newsml":
+        return f"ninjs:urn:newsml:{segments[1].lower()}"
+    if scheme in {"urn", "tag"} and segments[0]:
+        return f"ninjs:{scheme}:{segments[0].split(',')[0].lower()}"  # tag:host,2025:… keeps the host
+    return f"ninjs:{scheme}" if scheme else "ninjs"
+
+
+def associations_of(item):
+    value = item.get("associations")
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        pairs = [(f"associations.{name}", name, entry) for name, entry in value.items()]
+    elif isinstance(value, list):
+        pairs = [(f"associations[{index}]", entry.get("name") if isinstance(entry, dict) else "", entry)
+                 for index, entry in enumerate(value)]
+    else:
+        raise FieldError("associations", f"expected an object (1.x) or an array (2.x), got {kind(value)}")
+    for where, _name, entry in pairs:
+        if not isinstance(entry, dict):
+            raise FieldError(where, f"expected an object, got {kind(entry)}")
+    return [(where, str(name or ""), entry) for where, name, entry in pairs]
+
+
+def web_url(value):
+    return value if isinstance(value, str) and urlsplit(value).scheme.lower() in {"http", "https"} else ""
+
+
+def renditions_of(entry):
+    value = entry.get("renditions")
+    if isinstance(value, dict):
+        value = [{**rendition, "name": name} for name, rendition in value.items() if isinstance(rendition, dict)]
+    return [r for r in value if isinstance(r, dict) and web_url(r.get("href"))] if isinstance(value, list) else []
+
+
+def picture_url(entry):
+    renditions = renditions_of(entry)
+    for wanted in PREFERRED_RENDITIONS:
+        for rendition in renditions:
+            if str(rendition.get("name", "")).lower() == wanted:
+                return rendition["href"]
+    if renditions:
+        return max(renditions, key=width_of)["href"]
+    return web_url(entry.get("uri"))
+
+
+def width_of(rendition):
+    size = rendition.get("width")
+    return size if isinstance(size, int | float) and not isinstance(size, bool) else 0
+
+
+def shortened(text, limit):
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def hero_fields(entry):
+    described = {}
+    for role, contenttype, value in texts(entry, "descriptions"):
+        text = plain(html_to_text(value) if contenttype in HTML_TYPES else value)
+        described.setdefault(role if role in {"alt", "caption"} else "", text)
+    general = described.get("") or plain(string(entry, "description_text"))
+    caption = described.get("caption") or plain(html_to_text(body_of(entry))) or general
+    fields = {
+        "url": picture_url(entry),
+        "alt": described.get("alt") or general or headline_of(entry),
+        "caption": caption,
+        "credit": plain(string(entry, "by") or string(entry, "byline") or string(entry, "copyrightholder")),
+    }
+    return {name: shortened(value, HERO_LIMITS.get(name, len(value))) for name, value in fields.items()}
+
+
+def is_picture(name, entry):
+    kind_of = entry.get("type")
+    return kind_of in PICTURE_TYPES if isinstance(kind_of, str) else kind_of is None and name.lower() in PICTURE_NAMES
+
+
+def related_link(entry, own_uri, default_language):
+    title = headline_of(entry)
+    if not title:
+        return None
+    uri = string(entry, "uri")
+    url = next((r["href"] for r in renditions_of(entry)), "") or web_url(uri)
+    when = moment(entry, "firstcreated") or moment(entry, "versioncreated")
+    return LinkRecord(
+        kind=RelatedLink.Kind.MORE,
+        title=title,
+        url=url,
+        date=timezone.localdate(when) if when else None,
+        language=declared_language(entry) or detect_language(title, default=default_language),
+        target=(origin_of(uri), uri) if uri and uri != own_uri else None,
+    )
+
+
+def media_fields(item, default_language):
+    """Hero image fields and related links from the associations."""
+    pairs = associations_of(item)
+    fields = {"links": None if pairs is None else []}
+    for where, name, entry in pairs or ():
+        with within(where):
+            if is_picture(name, entry) and "hero_image_url" not in fields and picture_url(entry):
+                hero = hero_fields(entry)
+                fields.update({f"hero_image_{part}": value for part, value in hero.items()})
+            elif entry.get("type") == "text":
+                link = related_link(entry, item.get("uri"), default_language)
+                fields["links"] += [link] if link else []
+    return fields
+
+
+def story_record(item, location, default_language):
+    uri = string(item, "uri").strip()
+    if not uri:
+        raise FieldError("uri", "missing; every ninjs item needs one")
+    if (string(item, "type") or "text") not in STORY_TYPES:
+        raise FieldError("type", f"{item['type']!r} is not a text item; only text items become stories")
+    headline, lead, body = headline_of(item), lead_of(item), body_of(item)
+    if not headline:
+        raise FieldError("headline", "missing or empty")
+    dates = {key: moment(item, key) for key in ("firstcreated", "versioncreated", "contentcreated", "embargoed")}
+    return StoryRecord(
+        origin=origin_of(uri),
+        external_id=uri,
+        headline=headline,
+        location=location,
+        lead=lead,
+        body=body,
+        language=declared_language(item)
+        or detect_language(f"{headline} {lead} {html_to_text(body)}", default=default_language),
+        status=status_of(item),
+        published_at=dates["firstcreated"] or dates["versioncreated"],
+        embargo_until=dates["embargoed"],
+        tags=tags_of(item),
+        authors=authors_of(item),
+        **media_fields(item, default_language),
+    )
