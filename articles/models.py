@@ -130,7 +130,8 @@ class Tag(TagBase):
 
 class TaggedStory(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_stories")
-    content_object = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="tagged_items")
+    # The unique (content_object, tag) index serves lookups by story; a second index would only slow imports.
+    content_object = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="tagged_items", db_index=False)
 
     class Meta:
         verbose_name = _("tagged story")
@@ -157,7 +158,7 @@ class Story(models.Model):
         Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
     )
     authors = models.ManyToManyField(Author, through="Byline", verbose_name=_("byline"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publication time"), null=True, blank=True, db_index=True,
         help_text=_("A future time schedules the story."),
@@ -280,7 +281,7 @@ class Story(models.Model):
 
 
 class Byline(models.Model):
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines", db_index=False)
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines", verbose_name=_("author"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -295,7 +296,7 @@ class Byline(models.Model):
 
 
 class Attribution(models.Model):
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="attributions")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="attributions", db_index=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions", verbose_name=_("source"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     sentence = models.TextField(_("citing sentence"), blank=True)

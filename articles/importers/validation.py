@@ -20,25 +20,44 @@ def bad_url(url):
     return bool(url) and urlsplit(url).scheme not in {"http", "https"}
 
 
-def field_problems(record):
-    checks = [
-        (not record.headline.strip(), "headline is empty"),
-        (too_long(record.headline, limit(Story, "headline")), f"headline is longer than {limit(Story, 'headline')} characters"),
-        (not record.external_id, "item has no identifier"),
-        (too_long(record.external_id, limit(Story, "external_id")), "identifier is too long"),
-        (too_long(record.origin, limit(Story, "origin")), "origin is too long"),
-        (record.status is not None and record.status not in Story.Status.values, f"unknown status {record.status!r}"),
-        (record.language not in {"", *Language.values}, f"unknown language {record.language!r}"),
-        (too_long(record.slug, limit(Story, "slug")), "slug is too long"),
-        (too_long(record.hero_image_url, limit(Story, "hero_image_url")) or bad_url(record.hero_image_url),
-         f"hero image URL {record.hero_image_url[:80]!r} is not an http(s) URL of at most 1000 characters"),
-        (too_long(record.section_name, limit(Section, "name")), "section name is too long"),
-        (any(too_long(name, limit(Tag, "name")) for name in record.tags or ()), "a tag name is too long"),
-        (any(too_long(name, limit(Author, "name")) for name in record.authors or ()), "an author name is too long"),
+def text_problems(record):
+    """Lengths the database would refuse, named the way an editor would."""
+    fields = [
+        ("headline", record.headline, Story, "headline"),
+        ("identifier", record.external_id, Story, "external_id"),
+        ("origin", record.origin, Story, "origin"),
+        ("slug", record.slug, Story, "slug"),
+        ("hero image URL", record.hero_image_url, Story, "hero_image_url"),
+        ("hero image alt text", record.hero_image_alt, Story, "hero_image_alt"),
+        ("hero image caption", record.hero_image_caption, Story, "hero_image_caption"),
+        ("hero image credit", record.hero_image_credit, Story, "hero_image_credit"),
+        ("section name", record.section_name, Section, "name"),
+        *((f"tag {name[:40]!r}", name, Tag, "name") for name in record.tags or ()),
+        *((f"author {name[:40]!r}", name, Author, "name") for name in record.authors or ()),
     ]
+    return [
+        f"{label} is longer than {limit(model, column)} characters"
+        for label, value, model, column in fields
+        if too_long(value, limit(model, column))
+    ]
+
+
+def field_problems(record):
+    problems = text_problems(record)
+    if not record.headline.strip():
+        problems.append("headline is empty")
+    if not record.external_id:
+        problems.append("item has no identifier")
+    if record.status is not None and record.status not in Story.Status.values:
+        problems.append(f"unknown status {record.status!r}")
+    if record.language not in {"", *Language.values}:
+        problems.append(f"unknown language {record.language!r}")
+    if bad_url(record.hero_image_url):
+        problems.append(f"hero image URL {record.hero_image_url[:80]!r} is not an http(s) URL")
     for moment, name in ((record.published_at, "publication time"), (record.embargo_until, "embargo time")):
-        checks.append((moment is not None and timezone.is_naive(moment), f"{name} has no time zone"))
-    return [message for failed, message in checks if failed]
+        if moment is not None and timezone.is_naive(moment):
+            problems.append(f"{name} has no time zone")
+    return problems
 
 
 def link_problems(record):
