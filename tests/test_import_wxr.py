@@ -85,10 +85,11 @@ def test_only_posts_become_records_in_file_order():
 
 
 def test_statuses_map_to_newsroom_statuses():
-    """publish and future are published; draft, pending and private are drafts, so never public."""
+    """publish and future are published; pending is in review; draft and private are drafts: none public."""
     statuses = {key: record.status for key, record in by_id().items()}
     assert {key for key, status in statuses.items() if status == Story.Status.PUBLISHED} == PUBLIC_IDS | {"209"}
-    assert statuses["206"] == statuses["207"] == statuses["208"] == Story.Status.DRAFT
+    assert statuses["206"] == statuses["208"] == Story.Status.DRAFT
+    assert statuses["207"] == Story.Status.IN_REVIEW
 
 
 def test_scheduled_post_keeps_its_future_date():
@@ -436,10 +437,10 @@ def test_scheduled_post_is_published_but_not_public_yet():
 
 @pytest.mark.django_db
 def test_private_pending_and_draft_posts_are_never_public():
-    """Private, pending and draft posts are stored as drafts and missing from published()."""
+    """Private, pending and draft posts are stored unpublished and missing from published()."""
     import_stories(VISTI)
-    for post_id in ("206", "207", "208"):
-        assert story(post_id).status == Story.Status.DRAFT
+    for post_id, status in (("206", "draft"), ("207", "review"), ("208", "draft")):
+        assert story(post_id).status == status
         assert not Story.objects.published().filter(pk=story(post_id).pk).exists()
 
 

@@ -63,6 +63,6 @@ def sniff(data, name):
 
 def parse(payload, format_name, default_language):
     """Records from one payload, in the format asked for or the one sniffed."""
-    chosen = sniff(payload.data, payload.name) if format_name == "auto" else format_name
+    chosen = sniff(payload.head(SNIFF_BYTES), payload.name) if format_name == "auto" else format_name
     options = ParseOptions(format=chosen, default_language=default_language)
     yield from module_for(chosen).parse(payload, options)

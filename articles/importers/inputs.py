@@ -42,7 +42,9 @@ class Payload:
         return CountingReader(stream, self)
 
     def head(self, size=4096):
-        with self.open() as stream:
+        if self.content is not None:
+            return self.content[:size]
+        with self.path.open("rb") as stream:
             return stream.read(size)
 
     @cached_property

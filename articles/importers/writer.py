@@ -103,7 +103,8 @@ class StoryWriter:
         story.language = record.language or self.default_language
         story.status, story.published_at, story.embargo_until = status, published_at, record.embargo_until
         story.section_id = self.section_id(record, current)
-        story.slug = record.slug or (current["slug"] if current else "")
+        # A story's address never changes on re-import, even when the source renames it.
+        story.slug = current["slug"] if current else record.slug
         story.hero_image_url = record.hero_image_url
         story.hero_image = record.hero_image_file if record.hero_image_file is not None else (
             current["hero_image"] if current else ""

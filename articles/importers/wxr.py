@@ -28,7 +28,7 @@ WP_NAMESPACE = "http://wordpress.org/export/"  # followed by the version: 1.0/, 
 NAMESPACES = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl.org/dc/elements/1.1/": "dc"}
 STATUSES = {  # "future" is published at its date, which published() waits for; "private" is never public
     "publish": Story.Status.PUBLISHED, "future": Story.Status.PUBLISHED, "private": Story.Status.DRAFT,
-    "draft": Story.Status.DRAFT, "pending": Story.Status.DRAFT, "auto-draft": Story.Status.DRAFT,
+    "draft": Story.Status.DRAFT, "pending": Story.Status.IN_REVIEW, "auto-draft": Story.Status.DRAFT,
 }
 # WordPress dates these when they are published; until then post_date is only the last edit.
 UNDATED_STATUSES = {"draft", "pending", "auto-draft"}
@@ -186,7 +186,8 @@ def post_record(item, site, external_id, location, default_language):
     body_text = html_to_text(body)
     headline = headline_for(title, body_text or lead, external_id)
     url, alt, caption = site.images.get(item.meta.get("_thumbnail_id", ""), ("", "", ""))
-    language = site.language or detect_language(" ".join([headline, lead, body_text]), default=default_language)
+    # The channel's language is the site's; a bilingual site writes some posts in the other one.
+    language = detect_language(" ".join([headline, lead, body_text]), default=site.language or default_language)
     section_name, section_slug = section_of(item)
     return StoryRecord(
         origin=site.origin,
