@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.importers import ninjs
 from articles.importers.formats import ParseOptions
 from articles.importers.inputs import Payload
-from articles.importers.records import BadInput, BadItem, StoryRecord
+from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
 from articles.models import Story
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "ninjs"
@@ -40,7 +40,8 @@ def write(tmp_path, name, content):
 
 def parse(content, name="feed.json"):
     data = content if isinstance(content, bytes) else json.dumps(content, ensure_ascii=False).encode()
-    return list(ninjs.parse(Payload(name, content=data), ParseOptions(format="ninjs")))
+    items = ninjs.parse(Payload(name, content=data), ParseOptions(format="ninjs"))
+    return [item.build() if isinstance(item, Deferred) else item for item in items]
 
 
 def story(uri):

@@ -19,16 +19,18 @@ Decisions the spec leaves to the receiver:
   topic" links, pointing at the story with the association's `uri` when it is imported.
 """
 
+import hashlib
 import json
 import re
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.utils import timezone
 
 from articles.html import html_to_text, paragraphs_to_html
-from articles.importers.records import BadInput, BadItem, LinkRecord, StoryRecord
+from articles.importers.records import BadInput, BadItem, Deferred, LinkRecord, StoryRecord
 from articles.language import detect_language
 from articles.models import Language, RelatedLink, Story
 
@@ -44,7 +46,10 @@ BY_PREFIX = re.compile(r"^\s*(?:by|автор[иы]?)\s*:?\s+", re.IGNORECASE)
 BY_SEPARATOR = re.compile(r"\s*[,;&]\s*|\s+(?:and|і|и|та|й)\s+", re.IGNORECASE)
 HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
 SPACES = re.compile(r"\s+")
+NON_SPACE = re.compile(r"\S")
 HERO_LIMITS = {"alt": 300, "caption": 500, "credit": 200}
+# Part of every item's fingerprint: raise it when the mapping below changes, so a re-import applies it.
+MAPPING_VERSION = 1
 
 
 class FieldError(Exception):
@@ -64,15 +69,43 @@ def within(prefix):
 
 
 def parse(payload, options):
+    """Deferred items: an agency feed re-sent unchanged is skipped without building its records."""
     text = decode(payload.data, payload.name)
-    for location, item in items(text, payload.name):
+    for location, item, item_text in items(text, payload.name):
         if not isinstance(item, dict):
             yield BadItem(location, f"expected a ninjs object, got {kind(item)}")
             continue
         try:
-            yield story_record(item, location, options.default_language)
+            uri = identifier(item)
         except FieldError as error:
             yield BadItem(location, str(error))
+            continue
+        yield Deferred(
+            key=(origin_of(uri), uri),
+            location=location,
+            fingerprint=fingerprint(item, item_text),
+            build=partial(built_record, item, location, options.default_language),
+        )
+
+
+def fingerprint(item, text=None):
+    """A hash of the item as sent: its JSON line when there is one, else its canonical JSON."""
+    canonical = text or json.dumps(item, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{MAPPING_VERSION}\n{canonical}".encode()).hexdigest()
+
+
+def built_record(item, location, default_language):
+    try:
+        return story_record(item, location, default_language)
+    except FieldError as error:
+        return BadItem(location, str(error))
+
+
+def identifier(item):
+    uri = string(item, "uri").strip()
+    if not uri:
+        raise FieldError("uri", "missing; every ninjs item needs one")
+    return uri
 
 
 def decode(data, name):
@@ -95,13 +128,14 @@ def decode(data, name):
 
 
 def items(text, name):
-    """(location, decoded value) for each item: array elements, one object, or JSON lines."""
-    start = len(text) - len(text.lstrip())
-    if start == len(text):
+    """(location, decoded value, its text if known) for each item: array elements, one object, or JSON lines."""
+    first_char = NON_SPACE.search(text)
+    if first_char is None:
         raise BadInput(name, "the file is empty")
+    start = first_char.start()
     if text[start] == "[":
         for number, item in enumerate(load(text, name), 1):
-            yield f"{name} item {number}", item
+            yield f"{name} item {number}", item, None
         return
     if text[start] != "{":
         raise BadInput(f"{name}:{text.count(chr(10), 0, start) + 1}", "expected a ninjs object, an array of them or JSON lines")
@@ -109,11 +143,11 @@ def items(text, name):
         first, end = json.JSONDecoder().raw_decode(text, start)
     except json.JSONDecodeError as error:
         raise malformed(error, text, name) from None
-    if not text[end:].strip():
-        yield f"{name} item 1", first
+    rest = NON_SPACE.search(text, end)
+    if rest is None:
+        yield f"{name} item 1", first, None
     elif "\n" in text[start:end]:
-        extra = len(text) - len(text[end:].lstrip())
-        raise malformed(json.JSONDecodeError("Extra data after the object", text, extra), text, name)
+        raise malformed(json.JSONDecodeError("Extra data after the object", text, rest.start()), text, name)
     else:
         yield from json_lines(text, name)
 
@@ -130,7 +164,7 @@ def json_lines(text, name):
         if not line.strip():
             continue
         try:
-            yield f"{name}:{number}", json.loads(line)
+            yield f"{name}:{number}", json.loads(line), line
         except json.JSONDecodeError as error:
             raise malformed(error, line, name, line=number) from None
 
@@ -397,9 +431,7 @@ def media_fields(item, default_language):
 
 
 def story_record(item, location, default_language):
-    uri = string(item, "uri").strip()
-    if not uri:
-        raise FieldError("uri", "missing; every ninjs item needs one")
+    uri = identifier(item)
     if (string(item, "type") or "text") not in STORY_TYPES:
         raise FieldError("type", f"{item['type']!r} is not a text item; only text items become stories")
     headline, lead, body = headline_of(item), lead_of(item), body_of(item)

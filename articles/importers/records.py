@@ -5,6 +5,7 @@ Fields left as None mean "keep what is stored" on an update (and a default on cr
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -79,3 +80,18 @@ class StoryRecord:
     @property
     def key(self):
         return self.origin, self.external_id
+
+
+@dataclass
+class Deferred:
+    """An item whose record is built only when the stored copy differs, so an unchanged re-import is cheap.
+
+    `fingerprint` must change whenever the record `build()` would return changes (a hash of the raw item).
+    `build()` returns the StoryRecord, or a BadItem (or a list of them) when the item cannot be imported.
+    """
+
+    key: tuple[str, str]
+    location: str
+    fingerprint: str
+    build: Callable[[], object]
+    headline: str = ""

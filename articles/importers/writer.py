@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.html import block_texts, sanitize_html
 from articles.importers import catalog
+from articles.importers.records import Deferred, StoryRecord
 from articles.importers.relations import RelationWriter
 from articles.importers.slugger import DaySlugs
 from articles.mentions import MentionFinder
@@ -53,8 +54,9 @@ def digest_of(record, context):
 
 
 class StoryWriter:
-    def __init__(self, default_language="uk", now=None):
+    def __init__(self, default_language="uk", now=None, on_problem=None):
         self.default_language = default_language
+        self.on_problem = on_problem or self.report_problem
         self.now = now or timezone.now()
         self.tags, self.authors = catalog.Tags(), catalog.Authors()
         self.sections, self.sources = catalog.Sections(), catalog.Sources()
@@ -70,14 +72,21 @@ class StoryWriter:
         for batch in unique_key_batches(records):
             self.write_batch(batch, on_item)
 
-    def write_batch(self, records, on_item):
-        stored = stored_versions([record.key for record in records])
+    def write_batch(self, items, on_item):
+        stored = stored_versions([item.key for item in items])
         new, changed = [], []
-        for record in records:
-            record_digest = digest_of(record, self.context if record.attributions is None else None)
-            current = stored.get(record.key)
+        for item in items:
+            current = stored.get(item.key)
+            if isinstance(item, Deferred):
+                record_digest = hashlib.sha256(repr((item.fingerprint, self.context)).encode()).hexdigest()
+            else:
+                record_digest = digest_of(item, self.context if item.attributions is None else None)
             if current and current["import_digest"] == record_digest:
-                self.finish_item(record, SKIPPED, on_item)
+                self.finish_item(item, SKIPPED, on_item)
+                continue
+            record = item.build() if isinstance(item, Deferred) else item
+            if not isinstance(record, StoryRecord):
+                self.refuse(record)
                 continue
             story = self.build(record, current, record_digest)
             (changed if current else new).append((record, story))
@@ -87,10 +96,17 @@ class StoryWriter:
         for record, _story in changed:
             self.finish_item(record, UPDATED, on_item)
 
+    def refuse(self, problems):
+        for problem in problems if isinstance(problems, list) else [problems]:
+            self.on_problem(problem)
+
     def finish_item(self, record, action, on_item):
         self.report.add(action)
         if on_item:
             on_item(record, action)
+
+    def report_problem(self, problem):
+        self.report.fail(problem)
 
     def build(self, record, current, record_digest):
         story = Story(pk=current["pk"]) if current else Story(origin=record.origin, external_id=record.external_id)
@@ -164,6 +180,8 @@ def stored_versions(keys):
     fields = ["pk", "origin", "external_id", "import_digest", "status", "published_at", "section_id", "slug", "hero_image"]
     for origin, ids in by_origin.items():
         for start in range(0, len(ids), LOOKUP_CHUNK):
+            # external_id != "" lets PostgreSQL use the partial unique index on (origin, external_id).
             rows = Story.objects.filter(origin=origin, external_id__in=ids[start : start + LOOKUP_CHUNK])
+            rows = rows.exclude(external_id="")
             found.update({(row["origin"], row["external_id"]): row for row in rows.values(*fields)})
     return found

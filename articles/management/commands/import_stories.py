@@ -1,3 +1,4 @@
+import hashlib
 from datetime import datetime
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.utils import timezone
 from articles.importers import formats
 from articles.importers.inputs import expand
 from articles.importers.progress import Progress
-from articles.importers.records import BadInput, BadItem
+from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
 from articles.importers.validation import problems_with
 from articles.importers.writer import StoryWriter
 from articles.models import Language, Section, Story
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         payloads = self.payloads(options)
         with transaction.atomic():
             writer = StoryWriter(default_language=settings.LANGUAGE_CODE[:2])
+            writer.on_problem = lambda problem: self.fail(writer.report, problem, options)
             progress = Progress(self.stderr._out, total_bytes=sum(payload.size for payload in payloads))
             on_item = self.item_callback(options, progress)
             batch = []
@@ -100,20 +102,32 @@ class Command(BaseCommand):
         return found
 
     def records(self, payload, options, report):
-        """Records ready to write; with --continue-on-error, problems go to the report instead."""
+        """Items ready to write; with --continue-on-error, problems go to the report instead."""
         try:
             for item in formats.parse(payload, options["format"], settings.LANGUAGE_CODE[:2]):
-                if isinstance(item, BadItem):
-                    self.fail(report, item, options)
+                if isinstance(item, Deferred):
+                    yield self.deferred(item, options)
                     continue
-                record = self.apply_options(item, options)
-                problems = problems_with(record)
-                for problem in problems:
+                ready = self.ready(item, options)
+                if isinstance(ready, StoryRecord):
+                    yield ready
+                for problem in [] if isinstance(ready, StoryRecord) else ready:
                     self.fail(report, problem, options)
-                if not problems:
-                    yield record
         except BadInput as error:
             self.fail(report, BadItem(error.location, error.message), options)
+
+    def deferred(self, item, options):
+        """The item with the options folded into its fingerprint and applied when it is built."""
+        chosen = [options[name] for name in ("language", "status", "published_at", "tags", "section")]
+        fingerprint = hashlib.sha256(repr((item.fingerprint, chosen)).encode()).hexdigest()
+        return Deferred(item.key, item.location, fingerprint, lambda: self.ready(item.build(), options), item.headline)
+
+    def ready(self, item, options):
+        """The record with the options applied, or the list of its problems."""
+        if isinstance(item, BadItem | list):
+            return item if isinstance(item, list) else [item]
+        record = self.apply_options(item, options)
+        return problems_with(record) or record
 
     @staticmethod
     def fail(report, problem, options):
