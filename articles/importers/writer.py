@@ -58,17 +58,24 @@ class StoryWriter:
         self.default_language = default_language
         self.on_problem = on_problem or self.report_problem
         self.now = now or timezone.now()
+        self.relations = RelationWriter(self)
+        self.report = Report()
+        self.touched = []
+        self.loaded = False
+
+    def load(self):
+        """Read the catalogues on the first write, so a run that fails on its input never touches the database."""
         self.tags, self.authors = catalog.Tags(), catalog.Authors()
         self.sections, self.sources = catalog.Sections(), catalog.Sources()
         self.mentions = MentionFinder(self.sources.by_name.values())
         # Attributions depend on which sources are registered: a new source must re-attribute stories.
         self.context = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
-        self.relations = RelationWriter(self)
-        self.report = Report()
-        self.touched = []
+        self.loaded = True
 
     def write(self, records, on_item=None):
         """Upsert one batch of records; on_item(record, action) is called for each."""
+        if records and not self.loaded:
+            self.load()
         for batch in unique_key_batches(records):
             self.write_batch(batch, on_item)
 
