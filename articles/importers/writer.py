@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.html import block_texts, sanitize_html
 from articles.importers import catalog
+from articles.importers.bulk import create_objects
 from articles.importers.records import Deferred, StoryRecord
 from articles.importers.relations import RelationWriter
 from articles.importers.slugger import DaySlugs
@@ -153,9 +154,7 @@ class StoryWriter:
         slugs = DaySlugs([story for _, story in new + changed])
         for _, story in new:
             story.slug = slugs.assign(story)
-        created = Story.objects.bulk_create([story for _, story in new], batch_size=LOOKUP_CHUNK)
-        for (_, story), saved in zip(new, created, strict=True):
-            story.pk = saved.pk
+        create_objects(Story, [story for _, story in new])
         Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
         self.relations.replace(new, changed)
         self.touched += [story for _, story in new + changed]
