@@ -258,6 +258,11 @@ class Story(models.Model):
         same_day = Story.objects.filter(slug=slug, published_at__date=day).exclude(pk=self.pk)
         return same_day.exists()
 
+    @property
+    def hero_image_src(self):
+        """The uploaded hero image, else the imported image address, else ""."""
+        return self.hero_image.url if self.hero_image else self.hero_image_url
+
     def body_blocks(self):
         """Pairs of (block HTML, inline "read also" links that follow it).
 

@@ -127,6 +127,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+# The public address, e.g. https://news.example.org: exports use it for absolute links.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 STORIES_PER_PAGE = int(os.environ.get("STORIES_PER_PAGE", "20"))
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -79,11 +79,11 @@ class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
         (_("Content"), {"fields": ["headline", "lead", "body", "tags"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "embargo_until", "section", "language", "slug"]},
+            {"fields": ["status", "published_at", "embargo_until", "section", "language", "slug", "translation_of"]},
         ),
         (
             _("Hero image"),
-            {"fields": ["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
+            {"fields": ["hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit"]},
         ),
         (
             _("Import and history"),
@@ -93,7 +93,7 @@ class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
     # The import key is (origin, external_id): editing it by hand would make the next import duplicate the story.
     readonly_fields = ["origin", "external_id", "created_at", "updated_at"]
     inlines = [BylineInline, AttributionInline, RelatedLinkInline]
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "translation_of"]
 
     list_display = ["headline", "status", "published_at", "section", "language", "tag_list", "site_link"]
     list_select_related = ["section"]

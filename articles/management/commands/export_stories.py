@@ -4,6 +4,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -27,10 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--status", choices=STATUSES, default="published",
                             help="published = public now (default); all = every story, drafts included")
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+        parser.add_argument("--base-url", default=settings.SITE_URL, metavar="URL",
+                            help="the site's address, e.g. https://news.example.org, so ninjs can carry absolute "
+                                 "links to stories and uploaded images (default: SITE_URL)")
 
     def handle(self, *args, **options):
         stories = CountingIterator(self.select(options).for_export().in_export_order().iterator(chunk_size=CHUNK))
-        chunks = importlib.import_module(EXPORTERS[options["format"]]).serialize(stories)
+        exporter = importlib.import_module(EXPORTERS[options["format"]])
+        chunks = exporter.serialize(stories, base_url=options["base_url"]) if options["format"] == "ninjs" else (
+            exporter.serialize(stories)
+        )
         if options["output"]:
             self.write_file(Path(options["output"]), chunks)
         else:
