@@ -94,6 +94,7 @@ class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
     readonly_fields = ["origin", "external_id", "created_at", "updated_at"]
     inlines = [BylineInline, AttributionInline, RelatedLinkInline]
     autocomplete_fields = ["section", "translation_of"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = ["headline", "status", "published_at", "section", "language", "tag_list", "site_link"]
     list_select_related = ["section"]
