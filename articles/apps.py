@@ -6,3 +6,10 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Newsroom")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from articles import search, signals
+
+        # Search first: its commit-time re-index then runs before the commit-time cache purge.
+        search.connect()
+        signals.connect()

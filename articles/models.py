@@ -7,6 +7,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from articles.html import sanitize_html, split_blocks
+from articles.images.picture import hero_picture
 from articles.querysets import StoryQuerySet, TagQuerySet
 from articles.slugs import ascii_slug, free_slug, numbered
 
@@ -178,6 +179,10 @@ class Story(models.Model):
     hero_image_alt = models.CharField(_("alt text"), max_length=300, blank=True)
     hero_image_caption = models.CharField(_("caption"), max_length=500, blank=True)
     hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+    hero_image_renditions = models.JSONField(
+        _("hero image renditions"), default=dict, blank=True, editable=False,
+        help_text=_("The uploaded image's size and its resized copies, so pages print them without opening files."),
+    )
 
     origin = models.CharField(
         _("origin"), max_length=200, blank=True, help_text=_("Where an imported story came from (feed, file, agency).")
@@ -190,6 +195,12 @@ class Story(models.Model):
     translation_of = models.ForeignKey(
         "self", verbose_name=_("translation of"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="translations", help_text=_("The original story this one translates."),
+    )
+    # Kept current by articles.search (after commit, or by the import writer); on PostgreSQL a GIN
+    # index over to_tsvector('simple', search_document) is created by migration 0005.
+    search_document = models.TextField(
+        _("search document"), blank=True, default="", editable=False,
+        help_text=_("The headline, lead and body reduced to dictionary forms, for search."),
     )
 
     objects = StoryQuerySet.as_manager()
@@ -227,8 +238,18 @@ class Story(models.Model):
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        errors = {}
         if self.slug and self.published_at and self._slug_taken(self.slug):
-            raise ValidationError({"slug": _("Another story published on this day already uses this slug.")})
+            errors["slug"] = _("Another story published on this day already uses this slug.")
+        # Imports are not held to this (they bypass clean()); their pages fall back to the headline.
+        has_image = self.hero_image or self.hero_image_url
+        if self.status == self.Status.PUBLISHED and has_image and not self.hero_image_alt.strip():
+            errors["hero_image_alt"] = _(
+                "A published story's hero image needs alt text: describe what the picture shows "
+                "for readers who cannot see it."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def publication_date(self):
@@ -262,6 +283,11 @@ class Story(models.Model):
     def hero_image_src(self):
         """The uploaded hero image, else the imported image address, else ""."""
         return self.hero_image.url if self.hero_image else self.hero_image_url
+
+    @property
+    def hero(self):
+        """The hero image as pages print it: renditions, size and alt text (headline when none), or None."""
+        return hero_picture(self)
 
     def body_blocks(self):
         """Pairs of (block HTML, inline "read also" links that follow it).

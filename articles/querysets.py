@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Min, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 
@@ -19,6 +20,12 @@ class StoryQuerySet(models.QuerySet):
             Q(published_at__gt=now) | Q(embargo_until__gt=now)
         )
 
+    def next_public_at(self, at=None):
+        """The earliest moment a scheduled or embargoed story becomes public, or None: one aggregate query."""
+        goes_public = Greatest("published_at", Coalesce("embargo_until", "published_at"))
+        scheduled = self.scheduled(at).filter(published_at__isnull=False)
+        return scheduled.aggregate(moment=Min(goes_public))["moment"]
+
     def in_section(self, section):
         return self.filter(section=section)
 
@@ -28,14 +35,24 @@ class StoryQuerySet(models.QuerySet):
     def citing(self, source):
         return self.filter(attributions__source=source).distinct()
 
+    def search(self, text):
+        """Stories matching every word of text in any inflected form, best first (see articles.search)."""
+        from articles.search import search
+
+        return search(self, text)
+
     def for_listing(self):
         from articles.models import Byline
 
         return (
             self.select_related("section")
-            .defer("body")
+            .defer("body", "search_document")
             .prefetch_related("tags", Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
+
+    def for_search_results(self):
+        """What a search result prints: headline, date, section, and the lead and body its snippet is cut from."""
+        return self.select_related("section").defer("search_document")
 
     def for_page(self):
         from articles.models import Attribution, Byline, RelatedLink

@@ -11,13 +11,16 @@ from django.views.generic.dates import (
 )
 from django_filters.views import FilterView
 
+from articles.caching import PublicPageMixin
 from articles.filters import StoryFilter
 from articles.models import Section, Source, Story, Tag
+from articles.search import MAX_QUERY_CHARS, search_terms
+from articles.snippets import snippet
 
 RELATED_BY_TAG_LIMIT = 6
 
 
-class PublishedStoryMixin:
+class PublishedStoryMixin(PublicPageMixin):
     model = Story
     date_field = "published_at"
     allow_empty = True
@@ -128,6 +131,23 @@ class StoryFilterView(PublishedStoryMixin, FilterView):
         query.pop("page", None)
         context["querystring"] = query.urlencode()
         return context
+
+
+class SearchView(StoryFilterView):
+    """/search/?q=…: the public stories matching every word of q, best first, narrowed by the /stories/ filters."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "")[:MAX_QUERY_CHARS]
+        return Story.objects.published().search(self.query).for_search_results()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = search_terms(self.query)
+        for story in context["object_list"]:
+            story.search_snippet = snippet(story, terms)
+        return context | {"query": self.query, "searched": bool(terms)}
 
 
 def page_not_found(request, exception):

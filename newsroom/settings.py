@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "taggit",
     "articles",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with 304 for pages that carry an ETag or Last-Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +134,23 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 STORIES_PER_PAGE = int(os.environ.get("STORIES_PER_PAGE", "20"))
 
+# Public pages are cached this long (and browsers and proxies told so), never past the next scheduled
+# publication; 0 turns the page cache off. See articles/caching.py.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "120"))
+# Local memory is per process: with several workers, set REDIS_URL so that an edit reaches all of them at once.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+
 TAGGIT_CASE_INSENSITIVE = True
 
 if not DEBUG:
@@ -144,6 +164,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The search normaliser's dictionaries announce every load at INFO.
+    "loggers": {"pymorphy3": {"level": "WARNING"}},
 }
 
 # Imports from http(s) URLs: seconds to wait, and the largest download accepted.

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Story
@@ -10,6 +11,12 @@ from articles.models import Story
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Every test starts with an empty local-memory cache: no page cached by an earlier test is served."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag as TaggitTag
 
+from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.models import Author, Section, Source, Tag
 
 # Our stories use articles.Tag; taggit's own tag model stays empty, so its admin would only confuse editors.
@@ -18,7 +19,7 @@ if admin.site.is_registered(TaggitTag):
     admin.site.unregister(TaggitTag)
 
 
-class SlugFromNameAdmin(admin.ModelAdmin):
+class SlugFromNameAdmin(ActionsInvalidatePublicPages, admin.ModelAdmin):
     """An ASCII slug that may be left empty: the model then makes it from the name, transliterated from Ukrainian.
 
     Not Django's prepopulated_fields: its URLify script transliterates Ukrainian as if it were Russian.

@@ -7,7 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
+from articles.images.renditions import make_renditions_after_commit, record_original_size, renditions_current
 from articles.linking import resolve_links_for
 from articles.models import Attribution, Byline, RelatedLink, Story, Tag
 
@@ -74,7 +76,7 @@ def prepare_publication(stories, now):
 
 
 @admin.register(Story)
-class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
+class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelAdmin):
     fieldsets = [
         (_("Content"), {"fields": ["headline", "lead", "body", "tags"]}),
         (
@@ -106,6 +108,14 @@ class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("hero_image")
+        if "hero_image" in form.changed_data and getattr(upload, "image", None):
+            record_original_size(obj, upload.image)
+        if obj.hero_image and not renditions_current(obj):
+            make_renditions_after_commit(obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         resolve_links_for([form.instance])
@@ -126,7 +136,9 @@ class StoryAdmin(OrderedInlinesMixin, admin.ModelAdmin):
     @admin.action(description=_("Publish the selected stories"), permissions=["change"])
     def publish(self, request, queryset):
         pending = queryset.exclude(status=Story.Status.PUBLISHED, published_at__isnull=False)
-        pending = pending.select_related(None).prefetch_related(None).only("slug", "status", "published_at")
+        pending = pending.select_related(None).prefetch_related(None).only(
+            "slug", "status", "published_at", "hero_image", "hero_image_url", "hero_image_alt"
+        )
         published, refused = prepare_publication(pending, timezone.now())
         Story.objects.bulk_update(published, ["status", "published_at", "updated_at"])
         message = ngettext("%(count)d story was published.", "%(count)d stories were published.", len(published))

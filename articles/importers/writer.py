@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from articles.caching import public_site_changed
 from articles.html import block_texts, sanitize_html
 from articles.importers import catalog
 from articles.importers.bulk import create_objects
@@ -20,13 +21,14 @@ from articles.importers.relations import RelationWriter
 from articles.importers.slugger import DaySlugs
 from articles.mentions import MentionFinder
 from articles.models import Story
+from articles.search import set_search_documents
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 LOOKUP_CHUNK = 500
 UPDATE_FIELDS = [
     "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
     "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
-    "updated_at",
+    "updated_at", "search_document",
 ]
 
 
@@ -154,6 +156,8 @@ class StoryWriter:
         slugs = DaySlugs([story for _, story in new + changed])
         for _, story in new:
             story.slug = slugs.assign(story)
+        # Bulk writes send no post_save: the search document goes in with the row itself.
+        set_search_documents([story for _, story in new + changed])
         create_objects(Story, [story for _, story in new])
         Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
         self.relations.replace(new, changed)
@@ -162,6 +166,9 @@ class StoryWriter:
     def finish(self):
         """Work that needs every batch written: links and translations pointing across the input."""
         self.relations.resolve(self.touched)
+        if self.touched:
+            # Bulk writes send no signals: invalidate the cached public pages (again when the import commits).
+            public_site_changed()
         return self.report
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image
 
+from articles.images.renditions import make_renditions, renditions_current
 from articles.models import Author, Byline, Section, Source, Story
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             for story, entry in zip(stories, manifest, strict=True):
                 counts["new bylines"] += self.ensure_bylines(story, entry["authors"])
                 counts["new hero images"] += self.ensure_hero_image(story, entry.get("hero_image"))
+        counts["images resized"] = self.ensure_renditions(stories)
         self.report(counts)
 
     def ensure_catalogue(self, catalogue):
@@ -104,6 +106,14 @@ class Command(BaseCommand):
         story.hero_image_credit = hero["credit"]
         story.save(update_fields=["hero_image", "hero_image_alt", "hero_image_caption", "hero_image_credit"])
         return 1
+
+    @staticmethod
+    def ensure_renditions(stories):
+        # After the commit, as in the admin; also gives renditions to a demo loaded before they existed.
+        missing = [story for story in stories if story.hero_image and not renditions_current(story)]
+        for story in missing:
+            make_renditions(story)
+        return len(missing)
 
     def report(self, counts):
         changes = {what: count for what, count in counts.items() if count}

@@ -1,0 +1,158 @@
+"""The public page cache: rendered pages kept in Django's cache, and the matching headers for browsers and proxies.
+
+Every page key contains one "site version" token. Any change readers could see replaces the token, at once and
+when its transaction commits (`public_site_changed()`), so one cheap write invalidates every page without
+tracking which page showed what; pages of older versions simply expire.
+
+Time changes pages too: a story scheduled for 09:00, or under embargo until then, must be on the site at 09:00
+without anyone purging. So a page is kept (and `max-age` allows proxies to keep it) for PUBLIC_CACHE_SECONDS,
+or until the next moment a story goes public when that comes sooner. That moment costs one aggregate query per
+site version and is checked against `timezone.now()` rather than left to the backend's own expiry.
+"""
+
+import hashlib
+import logging
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.translation import get_language
+
+from articles.models import Story
+
+VERSION_KEY = "public:site-version"
+logger = logging.getLogger(__name__)
+
+
+def site_version():
+    return cache.get_or_set(VERSION_KEY, new_version, timeout=None)
+
+
+def new_version():
+    # Random rather than a counter: a version key lost to eviction or a restart never reuses an old token.
+    return uuid.uuid4().hex[:16]
+
+
+def bump_site_version():
+    try:
+        cache.set(VERSION_KEY, new_version(), timeout=None)
+    except Exception:
+        # The rows are saved: a cache outage must not fail an editor's save or an import. Pages expire on time.
+        logger.exception("Could not invalidate the public page cache")
+
+
+class SiteVersionBump:
+    """An on_commit callback that remembers having run, so a transaction registers at most one pending bump."""
+
+    ran = False
+
+    def __call__(self):
+        self.ran = True
+        bump_site_version()
+
+
+def public_site_changed(using=None):
+    """Invalidate every cached public page now, and again when the current transaction commits.
+
+    Now, so that this connection's next page (a test's, or a view that saves then renders) shows the change;
+    on commit, because another process may have cached a page from the old rows in between. A transaction
+    registers one commit-time bump however many rows it saves; outside a transaction on_commit runs at once.
+    """
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        bump_site_version()
+        if any(isinstance(entry[1], SiteVersionBump) and not entry[1].ran for entry in connection.run_on_commit):
+            return
+    transaction.on_commit(SiteVersionBump(), using=using)
+
+
+def next_public_at(version, now):
+    """The timestamp at which the next scheduled or embargoed story goes public, or None."""
+    key = f"public:next:{version}"
+    cached = cache.get(key)
+    if cached is None or (cached[0] is not None and cached[0] <= now.timestamp()):
+        moment = Story.objects.next_public_at(now)
+        cached = (moment.timestamp() if moment else None,)
+        cache.set(key, cached, settings.PUBLIC_CACHE_SECONDS)
+    return cached[0]
+
+
+def page_lifetime(version, now):
+    """Whole seconds a page rendered now may be kept: never past the next publication."""
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    upcoming = next_public_at(version, now)
+    if upcoming is not None:
+        seconds = min(seconds, upcoming - now.timestamp())
+    return max(0, int(seconds))
+
+
+def page_key(request, version):
+    # The absolute URI carries scheme, host (the canonical link prints both), path and query string.
+    url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+    return f"public:page:{version}:{get_language()}:{url}"
+
+
+def mark_public(response, seconds):
+    if "Cache-Control" in response:
+        del response["Cache-Control"]
+    patch_cache_control(response, public=True, max_age=seconds)
+
+
+def is_personal(request):
+    """Whether rendering read the session (the user) or asked for a CSRF token: such a page is not for everyone."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.accessed) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
+def public_page(view):
+    """Serve a public view from the page cache, and tell browsers and proxies how long they may keep it.
+
+    Only a 200 response that sets no cookie and no Cache-Control of its own is cached. ETags are added here,
+    so a cached page is not hashed again; ConditionalGetMiddleware answers If-None-Match with 304.
+    """
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.PUBLIC_CACHE_SECONDS <= 0:
+            return view(request, *args, **kwargs)
+        now = timezone.now()
+        version = site_version()
+        key = page_key(request, version)
+        entry = cache.get(key)
+        if entry is not None and now.timestamp() < entry[0]:
+            response = entry[1]
+            mark_public(response, int(entry[0] - now.timestamp()))
+            return response
+        seconds = page_lifetime(version, now)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming or response.cookies or "Cache-Control" in response:
+            return response
+        mark_public(response, seconds)
+
+        def store(rendered):
+            if is_personal(request):
+                patch_cache_control(rendered, private=True)
+                return
+            set_response_etag(rendered)
+            if seconds and request.method == "GET":
+                cache.set(key, (now.timestamp() + seconds, rendered), seconds)
+
+        if callable(getattr(response, "add_post_render_callback", None)):
+            response.add_post_render_callback(store)
+        else:
+            store(response)
+        return response
+
+    return cached_view
+
+
+class PublicPageMixin:
+    """For class-based views: as_view() returns the view wrapped in public_page()."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return public_page(super().as_view(**initkwargs))

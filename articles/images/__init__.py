@@ -1,0 +1,1 @@
+"""Hero images: resized renditions made once after saving, and the <picture> data pages print."""
