@@ -107,10 +107,13 @@ class MentionFinder:
         for paragraph in paragraphs:
             lowered = paragraph.lower()
             for prefix, pattern, source in self.entries:
-                if source.pk in first and first[source.pk].start < offset:
+                earlier = first.get(source.pk)
+                if earlier is not None and earlier.start < offset:
                     continue  # already cited in an earlier paragraph
+                if prefix not in lowered and len(lowered) == len(paragraph):
+                    continue
                 match = self.first_match(paragraph, lowered, prefix, pattern)
-                if match and (source.pk not in first or offset + match.start() < first[source.pk].start):
+                if match and (earlier is None or offset + match.start() < earlier.start):
                     first[source.pk] = Mention(source, offset + match.start(), sentence_at(paragraph, match.start()))
             offset += len(paragraph) + 1
         return sorted(first.values(), key=lambda mention: mention.start)

@@ -7,7 +7,7 @@ computed values, so they go in directly: with COPY on PostgreSQL, as multi-row
 INSERTs elsewhere.
 """
 
-from django.db import connection
+from django.db import connection, models
 
 ROWS_PER_STATEMENT = 500
 
@@ -32,12 +32,24 @@ def insert_rows(model, columns, rows):
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)  # noqa: S608
 
 
-def create_objects(model, objects):
-    """bulk_create() with primary keys set; on PostgreSQL the rows go in with COPY after reserving their ids."""
+def create_objects(model, objects, prepare=None, with_pk=None):
+    """bulk_create() with primary keys set; on PostgreSQL the rows go in with COPY after reserving their ids.
+
+    prepare(obj) runs before an object is written; with_pk(obj) once it has its primary key. On
+    PostgreSQL both run object by object while the database is still storing the rows sent before,
+    so work in memory overlaps with the database's.
+    """
+    prepare, with_pk = prepare or (lambda obj: None), with_pk or (lambda obj: None)
     if connection.vendor != "postgresql" or not objects:
-        return model.objects.bulk_create(objects, batch_size=ROWS_PER_STATEMENT)
+        for obj in objects:
+            prepare(obj)
+        created = model.objects.bulk_create(objects, batch_size=ROWS_PER_STATEMENT)
+        for obj in created:
+            with_pk(obj)
+        return created
     table = model._meta.db_table
     fields = list(model._meta.concrete_fields)
+    values = [(field.attname, preparer(field)) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -49,8 +61,23 @@ def create_objects(model, objects):
         names = ", ".join(quote(field.column) for field in fields)
         with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row([field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields])
+                prepare(obj)
+                with_pk(obj)
+                copy.write_row([value_of(getattr(obj, attname)) for attname, value_of in values])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objects
+
+
+# Values of these fields reach psycopg as they are; the others (files, JSON) need Django's preparation.
+PLAIN_FIELDS = (
+    models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+    models.DateTimeField, models.DateField, models.ForeignKey,
+)
+
+
+def preparer(field):
+    if isinstance(field, PLAIN_FIELDS) and not isinstance(field, models.FileField):
+        return lambda value: value
+    return lambda value: field.get_db_prep_save(value, connection)

@@ -33,7 +33,7 @@ class NamedCatalog:
     def ensure(self, names):
         """Make sure a row exists for each name; returns nothing, rows are then in by_name."""
         missing = {}
-        for name in names:
+        for name in set(names):
             key = name.casefold()
             if key not in self.by_name and key not in missing:
                 missing[key] = self.model(name=name[: self.model._meta.get_field("name").max_length],

@@ -14,11 +14,19 @@ class RelationWriter:
         self.pending_targets = []  # (RelatedLink, (origin, external_id))
         self.pending_translations = []  # (story pk, (origin, external_id))
 
-    def replace(self, new, changed):
+    def prepare(self, pairs, changed):
+        """The database work before a batch is written: catalogue rows it names, old relations it replaces."""
+        records = [record for record, _ in pairs]
+        self.writer.tags.ensure(name for record in records for name in record.tags or ())
+        self.writer.authors.ensure(name for record in records for name in record.authors or ())
+        for record in records:
+            if record.attributions is not None:
+                self.writer.sources.ensure_described(record.attributions)
         self.clear(changed)
-        rows = {"tags": [], "bylines": [], "attributions": [], "links": []}
-        for record, story in new + changed:
-            self.collect(record, story, rows)
+        self.rows = {"tags": [], "bylines": [], "attributions": [], "links": []}
+
+    def write(self):
+        rows = self.rows
         insert_rows(TaggedStory, ["content_object", "tag"], rows["tags"])
         insert_rows(Byline, ["story", "author", "position"], rows["bylines"])
         insert_rows(Attribution, ["story", "source", "position", "sentence"], rows["attributions"])
@@ -38,14 +46,13 @@ class RelationWriter:
         for part in chunks(ids("links")):
             RelatedLink.objects.filter(story_id__in=part).delete()
 
-    def collect(self, record, story, rows):
-        writer = self.writer
+    def collect(self, record, story):
+        """The relation rows of one story, in memory only (it runs while the stories are being copied in)."""
+        writer, rows = self.writer, self.rows
         if record.tags is not None:
-            writer.tags.ensure(record.tags)
             tag_ids = dict.fromkeys(writer.tags.get(name).pk for name in record.tags)
             rows["tags"] += [(story.pk, tag_id) for tag_id in tag_ids]
         if record.authors is not None:
-            writer.authors.ensure(record.authors)
             author_ids = dict.fromkeys(writer.authors.get(name).pk for name in record.authors)
             rows["bylines"] += [(story.pk, author_id, position) for position, author_id in enumerate(author_ids, 1)]
         rows["attributions"] += self.attributions(record, story)
@@ -61,7 +68,6 @@ class RelationWriter:
         if record.attributions is None:
             cited = [(m.source.pk, m.sentence) for m in self.writer.mentions.find(self.writer.paragraphs(story))]
         else:
-            self.writer.sources.ensure_described(record.attributions)
             cited = [(self.writer.sources.get(a.source).pk, a.sentence) for a in record.attributions]
         first_sentence = {}
         for source_id, sentence in cited:

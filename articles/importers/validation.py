@@ -7,6 +7,9 @@ from django.utils import timezone
 from articles.importers.records import BadItem
 from articles.models import Author, Language, RelatedLink, Section, Story, Tag
 
+STATUSES = frozenset(Story.Status.values)
+LANGUAGES = frozenset({"", *Language.values})
+
 
 def limit(model, field):
     return model._meta.get_field(field).max_length
@@ -48,9 +51,9 @@ def field_problems(record):
         problems.append("headline is empty")
     if not record.external_id:
         problems.append("item has no identifier")
-    if record.status is not None and record.status not in Story.Status.values:
+    if record.status is not None and record.status not in STATUSES:
         problems.append(f"unknown status {record.status!r}")
-    if record.language not in {"", *Language.values}:
+    if record.language not in LANGUAGES:
         problems.append(f"unknown language {record.language!r}")
     if bad_url(record.hero_image_url):
         problems.append(f"hero image URL {record.hero_image_url[:80]!r} is not an http(s) URL")

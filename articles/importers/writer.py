@@ -156,11 +156,21 @@ class StoryWriter:
         slugs = DaySlugs([story for _, story in new + changed])
         for _, story in new:
             story.slug = slugs.assign(story)
+        self.relations.prepare(new + changed, changed)
+        records = {id(story): record for record, story in new}
+
         # Bulk writes send no post_save: the search document goes in with the row itself.
-        set_search_documents([story for _, story in new + changed])
-        create_objects(Story, [story for _, story in new])
+        create_objects(
+            Story,
+            [story for _, story in new],
+            prepare=lambda story: set_search_documents([story]),
+            with_pk=lambda story: self.relations.collect(records[id(story)], story),
+        )
+        set_search_documents([story for _, story in changed])
         Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
-        self.relations.replace(new, changed)
+        for record, story in changed:
+            self.relations.collect(record, story)
+        self.relations.write()
         self.touched += [story for _, story in new + changed]
 
     def finish(self):
