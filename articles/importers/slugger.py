@@ -8,9 +8,10 @@ CHUNK = 500
 
 class DaySlugs:
     def __init__(self, stories):
-        bases = {story.slug or ascii_slug(story.headline, story.language, fallback="story") for story in stories}
+        self.bases = {id(story): story.slug or ascii_slug(story.headline, story.language, fallback="story")
+                      for story in stories}
         self.taken = set()
-        self.load(bases)
+        self.load(set(self.bases.values()))
 
     def load(self, slugs):
         slugs = list(slugs)
@@ -23,7 +24,7 @@ class DaySlugs:
             self.taken.add((Story(published_at=published_at).publication_date, slug))
 
     def assign(self, story):
-        base = story.slug or ascii_slug(story.headline, story.language, fallback="story")
+        base = self.bases[id(story)]
         if story.published_at is None:
             return base
         day = story.publication_date

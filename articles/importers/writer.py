@@ -24,7 +24,7 @@ from articles.models import Story
 from articles.search import set_search_documents
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 1000
 UPDATE_FIELDS = [
     "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
     "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
@@ -125,7 +125,7 @@ class StoryWriter:
         if published_at is None and status == Story.Status.PUBLISHED:
             published_at = self.now
         story.headline, story.lead = record.headline, record.lead
-        story.body = sanitize_html(record.body)
+        story.body = record.body  # sanitised in finish_in_memory(), while earlier rows are being stored
         story.language = record.language or self.default_language
         story.status, story.published_at, story.embargo_until = status, published_at, record.embargo_until
         story.section_id = self.section_id(record, current)
@@ -159,14 +159,14 @@ class StoryWriter:
         self.relations.prepare(new + changed, changed)
         records = {id(story): record for record, story in new}
 
-        # Bulk writes send no post_save: the search document goes in with the row itself.
         create_objects(
             Story,
             [story for _, story in new],
-            prepare=lambda story: set_search_documents([story]),
+            prepare=finish_in_memory,
             with_pk=lambda story: self.relations.collect(records[id(story)], story),
         )
-        set_search_documents([story for _, story in changed])
+        for _, story in changed:
+            finish_in_memory(story)
         Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
         for record, story in changed:
             self.relations.collect(record, story)
@@ -180,6 +180,12 @@ class StoryWriter:
             # Bulk writes send no signals: invalidate the cached public pages (again when the import commits).
             public_site_changed()
         return self.report
+
+
+def finish_in_memory(story):
+    """Sanitise the body and fill the search document (bulk writes send no post_save to do it)."""
+    story.body = sanitize_html(story.body)
+    set_search_documents([story])
 
 
 def unique_key_batches(records, size=LOOKUP_CHUNK):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.importers import formats
+from articles.importers.bulk import fewer_collections
 from articles.importers.inputs import expand
 from articles.importers.progress import Progress
 from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
@@ -14,7 +15,7 @@ from articles.importers.validation import problems_with
 from articles.importers.writer import StoryWriter
 from articles.models import Language, Section, Story
 
-BATCH = 500
+BATCH = 1000
 SHOWN_PROBLEMS = 20
 
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
 
     def run(self, options):
         payloads = self.payloads(options)
-        with transaction.atomic():
+        with fewer_collections(), transaction.atomic():
             writer = StoryWriter(default_language=settings.LANGUAGE_CODE[:2])
             writer.on_problem = lambda problem: self.fail(writer.report, problem, options)
             progress = Progress(self.stderr._out, total_bytes=sum(payload.size for payload in payloads))
