@@ -29,7 +29,13 @@ logger = logging.getLogger(__name__)
 
 
 def site_version():
-    return cache.get_or_set(VERSION_KEY, new_version, timeout=None)
+    """The current version token, or None when the cache cannot be reached (pages are then rendered uncached)."""
+    try:
+        return cache.get_or_set(VERSION_KEY, new_version, timeout=None)
+    except Exception:
+        # A cache outage must slow the site down, not take it down.
+        logger.exception("The public page cache is unavailable; serving pages uncached")
+        return None
 
 
 def new_version():
@@ -121,6 +127,8 @@ def public_page(view):
             return view(request, *args, **kwargs)
         now = timezone.now()
         version = site_version()
+        if version is None:
+            return view(request, *args, **kwargs)
         key = page_key(request, version)
         entry = cache.get(key)
         if entry is not None and now.timestamp() < entry[0]:
@@ -131,6 +139,11 @@ def public_page(view):
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming or response.cookies or "Cache-Control" in response:
             return response
+        # Feeds and sitemaps date themselves by their newest item. Withdrawing that item moves the date back,
+        # and a client asking If-Modified-Since would be told "not modified" and keep the withdrawn story;
+        # the ETag changes with the content, so it alone answers conditional requests.
+        if "Last-Modified" in response:
+            del response["Last-Modified"]
         mark_public(response, seconds)
 
         def store(rendered):

@@ -115,10 +115,25 @@ def test_conditional_get_is_answered_with_304(client, story):
     assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
 
-def test_feeds_answer_if_modified_since(client, story):
-    """A feed's Last-Modified, sent back in If-Modified-Since, gets a 304."""
-    last_modified = client.get("/feeds/rss/")["Last-Modified"]
-    assert client.get("/feeds/rss/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+def test_feeds_answer_by_etag_and_never_hide_a_withdrawal(client, story):
+    """A feed answers If-None-Match with 304; after its newest story is withdrawn the same request gets the new feed."""
+    first = client.get("/feeds/rss/")
+    assert "Last-Modified" not in first, "a date that can move backwards would answer If-Modified-Since wrongly"
+    assert client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    story.status = Story.Status.WITHDRAWN
+    story.save()
+    again = client.get("/feeds/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and story.headline not in again.content.decode()
+
+
+def test_pages_render_when_the_cache_is_down(client, story, monkeypatch):
+    """With the cache unreachable, pages are served uncached instead of failing."""
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_or_set", broken)
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200 and story.headline in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["admin:index", "admin:articles_story_changelist", "admin:articles_story_change"])
