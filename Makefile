@@ -15,12 +15,13 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 # Settings for `make run`: a production-like server over plain HTTP on the local machine.
 RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
 
-.PHONY: help run test lint bench bench-import clean
+.PHONY: help run test lint locale bench bench-import clean
 
 help:
 	@echo "make run    set up everything, load the demo and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   run the test suite (PYTEST_ARGS=... passes options to pytest)"
 	@echo "make lint   ruff and the missing-migrations check"
+	@echo "make locale compile the translation catalogues (locale/*/LC_MESSAGES/django.po) with Babel"
 	@echo "make bench  time the story page"
 	@echo "make bench-import  import 10,000 ninjs stories into SQLite and PostgreSQL, then again unchanged"
 	@echo "make clean  remove the virtualenv, collected static files and caches"
@@ -43,14 +44,19 @@ $(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(PY)
 	@umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp && mv $@.tmp $@
 	@echo "Created .secret_key"
 
-run: $(VENV)/.stamp-requirements .secret_key
+# The .po files are the source; the .mo files Django reads are built (only when stale) and not committed.
+# Babel compiles them, so GNU gettext is not needed (newsroom/catalogs.py).
+locale: $(VENV)/.stamp-requirements
+	$(PY) -m newsroom.catalogs
+
+run: $(VENV)/.stamp-requirements .secret_key locale
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@$(RUN_ENV) $(PY) manage.py demo_admin --host $(HOST) --port $(PORT)
 	$(RUN_ENV) $(VENV)/bin/gunicorn newsroom.wsgi -b $(HOST):$(PORT) --workers 2 --access-logfile -
 
-test: $(VENV)/.stamp-dev
+test: $(VENV)/.stamp-dev locale
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev
@@ -69,3 +75,4 @@ bench-import: $(VENV)/.stamp-dev
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find locale -name '*.mo' -delete

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
 from articles.models import Story
@@ -106,6 +106,9 @@ def mark_public(response, seconds):
     if "Cache-Control" in response:
         del response["Cache-Control"]
     patch_cache_control(response, public=True, max_age=seconds)
+    # The interface language comes from Accept-Language (LocaleMiddleware adds that Vary) or the language
+    # cookie: without Vary: Cookie a browser or proxy would keep showing a reader the language they just left.
+    patch_vary_headers(response, ("Cookie",))
 
 
 def is_personal(request):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext, override
 
 from articles.models import Section, Source, Story, Tag
 
@@ -44,7 +45,11 @@ class StoryFeed(Feed):
         return owner.get_absolute_url() if owner else reverse("articles:home")
 
     def description(self, owner):
-        return f"Останні матеріали: {owner.name}" if owner else f"Останні новини {settings.SITE_NAME}"
+        # Like its <language>, a feed's text is in the site's language: aggregators pass one copy to every reader.
+        with override(settings.LANGUAGE_CODE):
+            if owner:
+                return gettext("Latest stories: %(name)s") % {"name": owner.name}
+            return gettext("Latest news from %(SITE_NAME)s") % {"SITE_NAME": settings.SITE_NAME}
 
     def subtitle(self, owner):
         return self.description(owner)

@@ -8,7 +8,7 @@ from taggit.models import ItemBase, TagBase
 
 from articles.html import sanitize_html, split_blocks
 from articles.images.picture import hero_picture
-from articles.querysets import StoryQuerySet, TagQuerySet
+from articles.querysets import AuthorQuerySet, StoryQuerySet, TagQuerySet
 from articles.slugs import ascii_slug, free_slug, numbered
 
 
@@ -59,6 +59,8 @@ class Author(SlugFromNameMixin, models.Model):
     bio = models.TextField(_("bio"), blank=True)
     email = models.EmailField(_("email"), blank=True)
 
+    objects = AuthorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("author")
@@ -66,6 +68,9 @@ class Author(SlugFromNameMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class Source(SlugFromNameMixin, models.Model):

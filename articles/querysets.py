@@ -1,6 +1,6 @@
 from django.db import models
-from django.db.models import Count, F, Min, Prefetch, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 
 
@@ -35,6 +35,23 @@ class StoryQuerySet(models.QuerySet):
     def citing(self, source):
         return self.filter(attributions__source=source).distinct()
 
+    def written_by(self, author):
+        return self.filter(bylines__author=author)
+
+    def latest_per_section(self, count):
+        """The `count` newest stories of each section, and of the stories in none: one query, ranked by a window."""
+        rank = Window(RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("pk").desc()])
+        return self.annotate(section_rank=rank).filter(section_rank__lte=count)
+
+    def adjacent_to(self, story):
+        """The story just before and the one just after `story` by publication time (ties by pk): one query."""
+        moment, pk = story.published_at, story.pk
+        earlier = self.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        later = self.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk))
+        previous = earlier.order_by("-published_at", "-pk").values("pk")[:1]
+        following = later.order_by("published_at", "pk").values("pk")[:1]
+        return self.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
+
     def search(self, text):
         """Stories matching every word of text in any inflected form, best first (see articles.search)."""
         from articles.search import search
@@ -63,6 +80,30 @@ class StoryQuerySet(models.QuerySet):
             Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
             Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
         )
+
+    def with_editions(self):
+        """Each story's public editions, one per language, as subqueries on its own row (articles.editions).
+
+        The editions are the original and every story whose `translation_of` is the original, or a translation
+        of it (an editor may link a translation to another translation). Read on the story's own row, they cost
+        the story page no query. Two editions in one language: the original, else the earliest, stands for it.
+        """
+        from articles.models import Language
+
+        def original():
+            # A fresh expression for every use: one resolved inside a subquery cannot be resolved again.
+            return Coalesce(OuterRef("translation_of__translation_of"), OuterRef("translation_of"), OuterRef("pk"))
+
+        group = self.model.objects.published().filter(
+            Q(pk=original()) | Q(translation_of=original()) | Q(translation_of__translation_of=original())
+        )
+        first = group.order_by(F("translation_of").asc(nulls_first=True), "published_at", "pk")
+        editions = {"original_language": Subquery(group.filter(pk=original()).values("language")[:1])}
+        for language in Language.values:
+            edition = first.filter(language=language)
+            editions[f"{language}_edition_slug"] = Subquery(edition.values("slug")[:1])
+            editions[f"{language}_edition_published_at"] = Subquery(edition.values("published_at")[:1])
+        return self.annotate(**editions)
 
     def in_export_order(self):
         """An order that survives an export and re-import (primary keys do not)."""
@@ -95,3 +136,16 @@ class TagQuerySet(models.QuerySet):
         return self.annotate(
             story_count=Count("tagged_stories", filter=Q(tagged_stories__content_object__in=live))
         ).filter(story_count__gt=0)
+
+    def popular(self):
+        """Tags of public stories, the most used first, each with its `story_count`: one query."""
+        return self.with_published_counts().order_by("-story_count", "name", "pk")
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_published_stories(self):
+        """Authors with a public story: anyone else's name would give unpublished work away."""
+        from articles.models import Byline, Story
+
+        live = Byline.objects.filter(author=OuterRef("pk"), story__in=Story.objects.published().values("pk"))
+        return self.filter(Exists(live))

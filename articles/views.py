@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponseNotFound
+from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from django.views.generic.dates import (
     DateDetailView,
@@ -13,11 +17,13 @@ from django_filters.views import FilterView
 
 from articles.caching import PublicPageMixin
 from articles.filters import StoryFilter
-from articles.models import Section, Source, Story, Tag
+from articles.frontpage import front_page
+from articles.models import Author, Section, Source, Story, Tag
 from articles.search import MAX_QUERY_CHARS, search_terms
 from articles.snippets import snippet
 
 RELATED_BY_TAG_LIMIT = 6
+POPULAR_TAGS_LIMIT = 20
 
 
 class PublishedStoryMixin(PublicPageMixin):
@@ -34,8 +40,25 @@ class PublishedStoryMixin(PublicPageMixin):
         return Story.objects.published().for_listing()
 
 
+def popular_tags():
+    return list(Tag.objects.popular()[:POPULAR_TAGS_LIMIT])
+
+
+class PopularTagsMixin:
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(popular_tags=popular_tags(), **kwargs)
+
+
 class HomeView(PublishedStoryMixin, ListView):
+    """Page 1 is the front page (articles.frontpage); ?page=2 and later list every public story, newest first."""
+
     template_name = "articles/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get(self.page_kwarg, "1") != "1":
+            return super().get(request, *args, **kwargs)
+        context = {"view": self, "front_page": front_page(), "popular_tags": popular_tags()}
+        return TemplateResponse(request, "articles/front_page.html", context)
 
 
 class StoryYearArchiveView(PublishedStoryMixin, YearArchiveView):
@@ -52,7 +75,7 @@ class StoryDayArchiveView(PublishedStoryMixin, DayArchiveView):
 
 class StoryDetailView(PublishedStoryMixin, DateDetailView):
     def get_queryset(self):
-        return Story.objects.published().for_page()
+        return Story.objects.published().for_page().with_editions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,8 +91,18 @@ class StoryDetailView(PublishedStoryMixin, DateDetailView):
                 .exclude(pk__in=curated)
                 .only("headline", "slug", "published_at", "language")[:RELATED_BY_TAG_LIMIT]
             )
-        context.update(more_links=more_links, stories_sharing_tags=by_tags)
+        context.update(more_links=more_links, stories_sharing_tags=by_tags, **self.section_neighbours(story))
         return context
+
+    def section_neighbours(self, story):
+        """The public stories just before and after this one in its section: one query, none without a section."""
+        neighbours = {"previous_in_section": None, "next_in_section": None}
+        if story.section_id:
+            stories = Story.objects.published().in_section(story.section).adjacent_to(story)
+            for neighbour in stories.only("headline", "slug", "published_at", "language"):
+                earlier = (neighbour.published_at, neighbour.pk) < (story.published_at, story.pk)
+                neighbours["previous_in_section" if earlier else "next_in_section"] = neighbour
+        return neighbours
 
 
 class StoryListFor(PublishedStoryMixin, ListView):
@@ -89,7 +122,7 @@ class StoryListFor(PublishedStoryMixin, ListView):
         return super().get_context_data(**{self.context_owner_name: self.owner, **kwargs})
 
 
-class TagView(StoryListFor):
+class TagView(PopularTagsMixin, StoryListFor):
     owner_model = Tag
     context_owner_name = "tag"
     template_name = "articles/tag_detail.html"
@@ -118,6 +151,19 @@ class SourceView(StoryListFor):
 
     def stories_of(self, source):
         return Story.objects.published().citing(source)
+
+
+class AuthorView(StoryListFor):
+    owner_model = Author
+    context_owner_name = "author"
+    template_name = "articles/author_detail.html"
+
+    def get_owner(self):
+        # Like a tag: an author known only from drafts or embargoed stories would give that work away.
+        return get_object_or_404(Author.objects.with_published_stories(), slug=self.kwargs["slug"])
+
+    def stories_of(self, author):
+        return Story.objects.published().written_by(author)
 
 
 class StoryFilterView(PublishedStoryMixin, FilterView):
@@ -153,3 +199,24 @@ class SearchView(StoryFilterView):
 def page_not_found(request, exception):
     template = loader.get_template("404.html")
     return HttpResponseNotFound(template.render({"request_path": request.path}, request))
+
+
+@never_cache
+def switch_language(request, code):
+    """/language/<code>/?next=…: remember the reader's interface language in Django's language cookie, go back.
+
+    Plain links rather than Django's set_language form: its CSRF token would make every page personal,
+    and so never cached (articles/caching.py).
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("articles:home")
+    response = HttpResponseRedirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -1,10 +1,21 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test.signals import setting_changed
 from django.utils import timezone
 
 from articles.models import Story
+from newsroom.catalogs import compile_catalogs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def translation_catalogs():
+    """The .mo files are built, not committed: compile any that are missing, as `make test` would."""
+    if compile_catalogs():
+        # django.setup() has already read the catalogues without them; this makes Django read them again.
+        setting_changed.send(sender=None, setting="LOCALE_PATHS", value=django_settings.LOCALE_PATHS, enter=True)
 
 
 @pytest.fixture(autouse=True)

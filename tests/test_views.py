@@ -16,6 +16,10 @@ KYIV = ZoneInfo("Europe/Kyiv")
 BODY = "<p>Перший абзац.</p><p>Другий абзац.</p><p>Третій абзац.</p>"
 BUDGET = 8
 TAGS = ["КНДР", "Економіка", "Південна Корея", "Японія", "Санкції"]
+BYLINE = (
+    '<a href="/authors/olena-petrenko/" rel="author">Олена Петренко</a>, '
+    '<a href="/authors/ivan-koval/" rel="author">Іван Коваль</a>'
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +105,7 @@ def world(publish):
 
 
 def test_home_lists_published_stories_newest_first_as_cards(client, world):
-    """The home page shows every public story newest first, each card with its link, short date, section, lead and tags."""
+    """The front page of a small site shows every public story, each card with its link, date, section, lead, tags and byline."""
     html = get_html(client, "/")
     assert '<html lang="uk">' in html
     assert_in_order(html, "Гривня зміцнилася", "Північна Корея запустила ракету", "Сеул посилює кордон", "Markets rally")
@@ -110,14 +114,14 @@ def test_home_lists_published_stories_newest_first_as_cards(client, world):
     assert '<a href="/sections/svit/">Світ</a>' in html
     assert "Ракета впала в Японському морі." in html
     assert '<a href="/tags/kndr/">КНДР</a>' in html
-    assert "Олена Петренко, Іван Коваль" in html
+    assert BYLINE in html
 
 
 def test_home_paginates(client, world, settings):
-    """With more stories than fit a page, the home page links to the next page and the next page holds the rest."""
+    """The front page links the full list, and /?page=2 still continues the newest-first list of every story."""
     settings.STORIES_PER_PAGE = 4
     first = get_html(client, "/")
-    assert 'href="?page=2"' in first and "Markets rally" not in first
+    assert '<p class="more-link all-stories"><a href="/stories/">' in first
     second = get_html(client, "/?page=2")
     assert "Markets rally" in second and 'href="?page=1"' in second
 
@@ -128,7 +132,7 @@ def test_story_page_shows_headline_lead_date_and_byline(client, world):
     assert "<h1>Північна Корея запустила ракету</h1>" in html
     assert "Ракета впала в Японському морі." in html
     assert '<time datetime="2024-03-28T10:00:00+02:00">28 березня 2024</time>' in html
-    assert "Олена Петренко, Іван Коваль" in html
+    assert BYLINE in html
     assert "<article" in html and "lang=" not in html.split("<article", 1)[1].split(">", 1)[0]
 
 
