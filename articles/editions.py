@@ -1,6 +1,6 @@
 """A story's editions in other languages, as the story page offers them and names them in its <head>.
 
-Read from the annotations of `StoryQuerySet.with_editions()`, so only public editions ever appear.
+Built from `Story.objects.published().around(story)`, so only public editions ever appear.
 """
 
 from dataclasses import dataclass
@@ -23,28 +23,21 @@ class Edition:
         return READ_IN.get(self.language, self.language)
 
 
-def edition_url(slug, published_at):
-    from articles.models import Story
-
-    return Story(slug=slug, published_at=published_at).get_absolute_url()
-
-
-def story_editions(story):
+def story_editions(story, group):
     """The public editions of `story`, itself included, in the order of settings.LANGUAGES.
 
-    Empty when the story has no public edition but itself: nothing to offer, nothing to announce.
+    `group` is its translation group, original first. Two editions in one language: the story itself, else
+    the first of them stands for it. Empty when there is nothing to offer but the story itself.
     """
-    original_language = getattr(story, "original_language", None)
-    editions = []
-    for language, _name in settings.LANGUAGES:
-        if language == story.language:
-            is_original = not story.translation_of_id or story.translation_of_id == story.pk
-            editions.append(Edition(language, story.get_absolute_url(), True, is_original))
-            continue
-        slug = getattr(story, f"{language}_edition_slug", None)
-        published_at = getattr(story, f"{language}_edition_published_at", None)
-        if slug and published_at:
-            editions.append(Edition(language, edition_url(slug, published_at), False, language == original_language))
+    by_language = {story.language: story}
+    for member in group:
+        by_language.setdefault(member.language, member)
+    original_id = group[0].pk if group and not group[0].translation_of_id else None
+    editions = [
+        Edition(language, member.get_absolute_url(), member.pk == story.pk, member.pk == original_id)
+        for language, _name in settings.LANGUAGES
+        if (member := by_language.get(language)) is not None
+    ]
     return editions if len(editions) > 1 else []
 
 

@@ -1,5 +1,17 @@
 from django.db import models
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.utils import timezone
 
@@ -43,14 +55,18 @@ class StoryQuerySet(models.QuerySet):
         rank = Window(RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("pk").desc()])
         return self.annotate(section_rank=rank).filter(section_rank__lte=count)
 
-    def adjacent_to(self, story):
-        """The story just before and the one just after `story` by publication time (ties by pk): one query."""
+    def adjacency(self, story):
+        """A condition for the story just before and the one just after `story` in this queryset (ties by pk)."""
         moment, pk = story.published_at, story.pk
         earlier = self.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
         later = self.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk))
         previous = earlier.order_by("-published_at", "-pk").values("pk")[:1]
         following = later.order_by("published_at", "pk").values("pk")[:1]
-        return self.filter(Q(pk=Subquery(previous)) | Q(pk=Subquery(following)))
+        return Q(pk=Subquery(previous)) | Q(pk=Subquery(following))
+
+    def adjacent_to(self, story):
+        """The story just before and the one just after `story` by publication time: one query."""
+        return self.filter(self.adjacency(story))
 
     def search(self, text):
         """Stories matching every word of text in any inflected form, best first (see articles.search)."""
@@ -81,29 +97,40 @@ class StoryQuerySet(models.QuerySet):
             Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
         )
 
-    def with_editions(self):
-        """Each story's public editions, one per language, as subqueries on its own row (articles.editions).
+    def with_translation_flag(self):
+        """Mark stories that other stories translate, so a page asks for editions only when there are any."""
+        translated = self.model.objects.filter(translation_of=OuterRef("pk"))
+        return self.select_related("translation_of").annotate(is_translated=Exists(translated))
 
-        The editions are the original and every story whose `translation_of` is the original, or a translation
-        of it (an editor may link a translation to another translation). Read on the story's own row, they cost
-        the story page no query. Two editions in one language: the original, else the earliest, stands for it.
+    @staticmethod
+    def translation_group(story):
+        """A condition for `story`'s translation group: its original, the original's translations, and theirs."""
+        root = story.translation_of.translation_of_id or story.translation_of_id if story.translation_of_id else story.pk
+        return Q(pk=root) | Q(translation_of=root) | Q(translation_of__translation_of=root)
+
+    def around(self, story):
+        """The stories a story page names besides its own relations, in one query.
+
+        Its neighbours in its section (flagged `is_neighbour`) and the editions of its translation group
+        (flagged `in_group`, the original first); nothing is asked when the story has neither.
         """
-        from articles.models import Language
-
-        def original():
-            # A fresh expression for every use: one resolved inside a subquery cannot be resolved again.
-            return Coalesce(OuterRef("translation_of__translation_of"), OuterRef("translation_of"), OuterRef("pk"))
-
-        group = self.model.objects.published().filter(
-            Q(pk=original()) | Q(translation_of=original()) | Q(translation_of__translation_of=original())
+        flags = {}
+        if story.section_id:
+            flags["is_neighbour"] = self.in_section(story.section_id).adjacency(story)
+        if story.translation_of_id or getattr(story, "is_translated", False):
+            flags["in_group"] = self.translation_group(story)
+        if not flags:
+            return self.none()
+        either = Q()
+        for condition in flags.values():
+            either |= condition
+        annotations = {name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()}
+        return (
+            self.filter(either)
+            .annotate(**annotations)
+            .only("headline", "slug", "published_at", "language", "translation_of")
+            .order_by(F("translation_of").asc(nulls_first=True), "published_at", "pk")
         )
-        first = group.order_by(F("translation_of").asc(nulls_first=True), "published_at", "pk")
-        editions = {"original_language": Subquery(group.filter(pk=original()).values("language")[:1])}
-        for language in Language.values:
-            edition = first.filter(language=language)
-            editions[f"{language}_edition_slug"] = Subquery(edition.values("slug")[:1])
-            editions[f"{language}_edition_published_at"] = Subquery(edition.values("published_at")[:1])
-        return self.annotate(**editions)
 
     def in_export_order(self):
         """An order that survives an export and re-import (primary keys do not)."""

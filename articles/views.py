@@ -16,6 +16,7 @@ from django.views.generic.dates import (
 from django_filters.views import FilterView
 
 from articles.caching import PublicPageMixin
+from articles.editions import story_editions
 from articles.filters import StoryFilter
 from articles.frontpage import front_page
 from articles.models import Author, Section, Source, Story, Tag
@@ -75,11 +76,13 @@ class StoryDayArchiveView(PublishedStoryMixin, DayArchiveView):
 
 class StoryDetailView(PublishedStoryMixin, DateDetailView):
     def get_queryset(self):
-        return Story.objects.published().for_page().with_editions()
+        return Story.objects.published().for_page().with_translation_flag()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         story = self.object
+        around = list(Story.objects.published().around(story))
+        context["editions"] = story_editions(story, [other for other in around if getattr(other, "in_group", False)])
         more_links = story.more_links()
         curated = {link.target_id for link in more_links if link.target_id}
         tag_ids = [tag.pk for tag in story.tags.all()]
@@ -91,19 +94,18 @@ class StoryDetailView(PublishedStoryMixin, DateDetailView):
                 .exclude(pk__in=curated)
                 .only("headline", "slug", "published_at", "language")[:RELATED_BY_TAG_LIMIT]
             )
-        context.update(more_links=more_links, stories_sharing_tags=by_tags, **self.section_neighbours(story))
+        context.update(more_links=more_links, stories_sharing_tags=by_tags, **section_neighbours(story, around))
         return context
 
-    def section_neighbours(self, story):
-        """The public stories just before and after this one in its section: one query, none without a section."""
-        neighbours = {"previous_in_section": None, "next_in_section": None}
-        if story.section_id:
-            stories = Story.objects.published().in_section(story.section).adjacent_to(story)
-            for neighbour in stories.only("headline", "slug", "published_at", "language"):
-                earlier = (neighbour.published_at, neighbour.pk) < (story.published_at, story.pk)
-                neighbours["previous_in_section" if earlier else "next_in_section"] = neighbour
-        return neighbours
 
+def section_neighbours(story, around):
+    """The public stories just before and after `story` in its section, from the page's `around()` query."""
+    neighbours = {"previous_in_section": None, "next_in_section": None}
+    for other in around:
+        if getattr(other, "is_neighbour", False):
+            earlier = (other.published_at, other.pk) < (story.published_at, story.pk)
+            neighbours["previous_in_section" if earlier else "next_in_section"] = other
+    return neighbours
 
 class StoryListFor(PublishedStoryMixin, ListView):
     """A paginated list of the published stories belonging to one tag, section or source."""

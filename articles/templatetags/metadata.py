@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.editions import original_edition, story_editions
+from articles.editions import original_edition
 from articles.structured_data import breadcrumb_list, news_article
 
 register = template.Library()
@@ -43,11 +43,6 @@ def ld_json(data):
     """`data` as a JSON-LD <script> element, escaped like json_script so a headline cannot close it."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-@register.simple_tag
-def editions_of(story):
-    return story_editions(story)
 
 
 @register.simple_tag
