@@ -117,6 +117,44 @@ def is_personal(request):
     return bool(session is not None and session.accessed) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
+def cached_page(key, now):
+    """The stored response for `key` while it is fresh, else None (also when the cache cannot be reached)."""
+    try:
+        entry = cache.get(key)
+    except Exception:
+        logger.exception("Could not read the public page cache")
+        return None
+    if entry is None or now.timestamp() >= entry[0]:
+        return None
+    response = entry[1]
+    mark_public(response, int(entry[0] - now.timestamp()))
+    return response
+
+
+def keep_when_rendered(request, response, key, expires, seconds):
+    """Store the response once rendered, unless rendering it read something personal."""
+
+    def store(rendered):
+        if is_personal(request):
+            patch_cache_control(rendered, private=True)
+            return
+        set_response_etag(rendered)
+        if seconds and request.method == "GET":
+            try:
+                cache.set(key, (expires, rendered), seconds)
+            except Exception:
+                logger.exception("Could not write the public page cache")
+
+    if callable(getattr(response, "add_post_render_callback", None)):
+        response.add_post_render_callback(store)
+    else:
+        store(response)
+
+
+def is_storable(response):
+    return not (response.status_code != 200 or response.streaming or response.cookies or "Cache-Control" in response)
+
+
 def public_page(view):
     """Serve a public view from the page cache, and tell browsers and proxies how long they may keep it.
 
@@ -133,14 +171,11 @@ def public_page(view):
         if version is None:
             return view(request, *args, **kwargs)
         key = page_key(request, version)
-        entry = cache.get(key)
-        if entry is not None and now.timestamp() < entry[0]:
-            response = entry[1]
-            mark_public(response, int(entry[0] - now.timestamp()))
+        if (response := cached_page(key, now)) is not None:
             return response
         seconds = page_lifetime(version, now)
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming or response.cookies or "Cache-Control" in response:
+        if not is_storable(response):
             return response
         # Feeds and sitemaps date themselves by their newest item. Withdrawing that item moves the date back,
         # and a client asking If-Modified-Since would be told "not modified" and keep the withdrawn story;
@@ -148,19 +183,7 @@ def public_page(view):
         if "Last-Modified" in response:
             del response["Last-Modified"]
         mark_public(response, seconds)
-
-        def store(rendered):
-            if is_personal(request):
-                patch_cache_control(rendered, private=True)
-                return
-            set_response_etag(rendered)
-            if seconds and request.method == "GET":
-                cache.set(key, (now.timestamp() + seconds, rendered), seconds)
-
-        if callable(getattr(response, "add_post_render_callback", None)):
-            response.add_post_render_callback(store)
-        else:
-            store(response)
+        keep_when_rendered(request, response, key, now.timestamp() + seconds, seconds)
         return response
 
     return cached_view
