@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -172,8 +173,16 @@ class Story(models.Model):
     embargo_until = models.DateTimeField(
         _("embargo until"), null=True, blank=True, help_text=_("Nothing about the story is public before this time.")
     )
+    withdrawn_reason = models.TextField(
+        _("reason for withdrawal"), blank=True,
+        help_text=_("Shown to readers at the story's address once it is withdrawn; required to withdraw it."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL,
+        editable=False, related_name="stories",
+    )
     tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"), ordering=["name"])
 
     hero_image = models.ImageField(_("hero image"), upload_to="stories/%Y/%m/", blank=True)
@@ -215,6 +224,8 @@ class Story(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        # Granted to the Editor group (migration 0007); articles/workflow.py reads it.
+        permissions = [("publish_story", _("Can publish, schedule and withdraw stories"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["origin", "external_id"],
@@ -253,6 +264,8 @@ class Story(models.Model):
                 "A published story's hero image needs alt text: describe what the picture shows "
                 "for readers who cannot see it."
             )
+        if self.status == self.Status.WITHDRAWN and not self.withdrawn_reason.strip():
+            errors["withdrawn_reason"] = _("Give readers the reason the story is withdrawn.")
         if errors:
             raise ValidationError(errors)
 

@@ -32,6 +32,10 @@ class StoryQuerySet(models.QuerySet):
             Q(published_at__gt=now) | Q(embargo_until__gt=now)
         )
 
+    def withdrawn(self):
+        """Withdrawn stories that had an address: it answers 410 Gone with the public reason."""
+        return self.filter(status=self.model.Status.WITHDRAWN, published_at__isnull=False)
+
     def next_public_at(self, at=None):
         """The earliest moment a scheduled or embargoed story becomes public, or None: one aggregate query."""
         goes_public = Greatest("published_at", Coalesce("embargo_until", "published_at"))

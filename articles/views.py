@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -77,6 +79,23 @@ class StoryDayArchiveView(PublishedStoryMixin, DayArchiveView):
 class StoryDetailView(PublishedStoryMixin, DateDetailView):
     def get_queryset(self):
         return Story.objects.published().for_page().with_translation_flag()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if (story := self.withdrawn_story()) is None:
+                raise
+        # A retraction notice: the headline and the public reason only. Not a 200, so never page-cached.
+        return TemplateResponse(request, "articles/story_withdrawn.html", {"story": story}, status=410)
+
+    def withdrawn_story(self):
+        try:
+            day = datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"]))
+        except ValueError:
+            return None
+        stories = Story.objects.withdrawn().filter(slug=self.kwargs["slug"], published_at__date=day)
+        return stories.only("language", "withdrawn_reason").first()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,14 @@ from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
 from articles.images.renditions import make_renditions_after_commit, record_original_size, renditions_current
 from articles.linking import resolve_links_for
 from articles.models import Attribution, Byline, RelatedLink, Story, Tag
+from articles.workflow import (
+    allowed_statuses,
+    can_edit,
+    can_transition,
+    can_view,
+    is_editor,
+    transition_message,
+)
 
 # The sidebar offers the most used tags; any tag works through ?tag=<slug> (the tag list links there).
 TAG_FILTER_LIMIT = 40
@@ -51,6 +60,47 @@ class TagFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WorkflowFilter(admin.SimpleListFilter):
+    title = _("workflow")
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return [("review", _("In review")), ("scheduled", _("Scheduled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "review":
+            return queryset.filter(status=Story.Status.IN_REVIEW)
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        return queryset
+
+
+class StoryForm(forms.ModelForm):
+    """Refuses a change of state, or a publication time, that the user's role does not allow (articles.workflow).
+
+    The server decides, whatever the page offered: a forged POST gets the same errors as the form.
+    """
+
+    user = None  # set per request by StoryAdmin.get_form()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields and not is_editor(self.user):
+            allowed = allowed_statuses(self.user, self.instance)
+            self.fields["status"].choices = [choice for choice in self.fields["status"].choices if choice[0] in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        story, new_status = self.instance, cleaned.get("status")
+        if new_status and not can_transition(self.user, story, new_status):
+            self.add_error("status", _("Your role does not allow this change of status."))
+        if not is_editor(self.user):
+            for field in ("published_at", "embargo_until"):
+                if field in self.changed_data:
+                    self.add_error(field, _("Only editors set publication and embargo times."))
+        return cleaned
+
+
 def prepare_publication(stories, now):
     """Stamp stories as published, now or at the time already set (a future time keeps one scheduled).
 
@@ -77,11 +127,17 @@ def prepare_publication(stories, now):
 
 @admin.register(Story)
 class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelAdmin):
+    form = StoryForm
     fieldsets = [
         (_("Content"), {"fields": ["headline", "lead", "body", "tags"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "embargo_until", "section", "language", "slug", "translation_of"]},
+            {
+                "fields": [
+                    "status", "withdrawn_reason", "published_at", "embargo_until", "section", "language", "slug",
+                    "translation_of",
+                ]
+            },
         ),
         (
             _("Hero image"),
@@ -100,16 +156,42 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
 
     list_display = ["headline", "status", "published_at", "section", "language", "tag_list", "site_link"]
     list_select_related = ["section"]
-    list_filter = ["status", "section", "language", TagFilter, "published_at"]
+    list_filter = [WorkflowFilter, "status", "section", "language", TagFilter, "published_at"]
     search_fields = ["headline", "lead", "body", "slug"]
     date_hierarchy = "published_at"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "submit_for_review"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        stories = super().get_queryset(request).prefetch_related("tags")
+        return stories if is_editor(request.user) else stories.filter(created_by=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return is_editor(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        stories = self.get_queryset(request).prefetch_related(None)
+        summary = {
+            "in_review_count": stories.filter(status=Story.Status.IN_REVIEW).count(),
+            "next_scheduled": stories.scheduled().order_by("published_at").only("headline", "published_at").first(),
+        }
+        return super().changelist_view(request, extra_context={**summary, **(extra_context or {})})
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if message := transition_message(form.initial.get("status") if change else None, obj):
+            self.log_change(request, obj, message)
         upload = form.cleaned_data.get("hero_image")
         if "hero_image" in form.changed_data and getattr(upload, "image", None):
             record_original_size(obj, upload.image)
@@ -133,14 +215,18 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
         url = self.view_on_site(obj)
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("view")) if url else ""
 
-    @admin.action(description=_("Publish the selected stories"), permissions=["change"])
+    @admin.action(description=_("Publish the selected stories"), permissions=["publish"])
     def publish(self, request, queryset):
         pending = queryset.exclude(status=Story.Status.PUBLISHED, published_at__isnull=False)
         pending = pending.select_related(None).prefetch_related(None).only(
-            "slug", "status", "published_at", "hero_image", "hero_image_url", "hero_image_alt"
+            "headline", "slug", "status", "published_at", "hero_image", "hero_image_url", "hero_image_alt",
+            "created_by",
         )
+        pending = [story for story in pending if can_transition(request.user, story, Story.Status.PUBLISHED)]
         published, refused = prepare_publication(pending, timezone.now())
         Story.objects.bulk_update(published, ["status", "published_at", "updated_at"])
+        for story in published:
+            self.log_change(request, story, transition_message(None, story))
         message = ngettext("%(count)d story was published.", "%(count)d stories were published.", len(published))
         level = messages.SUCCESS if published else messages.INFO
         self.message_user(request, message % {"count": len(published)}, level)
@@ -154,7 +240,7 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
                 request, message % {"count": len(refused), "reasons": " ".join(refused)}, messages.WARNING
             )
 
-    @admin.action(description=_("Unpublish the selected stories (back to draft)"), permissions=["change"])
+    @admin.action(description=_("Unpublish the selected stories (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
         live = queryset.filter(status=Story.Status.PUBLISHED)
         count = live.update(status=Story.Status.DRAFT, updated_at=timezone.now())
@@ -162,3 +248,19 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
             "%(count)d story was moved back to draft.", "%(count)d stories were moved back to draft.", count
         )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit the selected stories for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        drafts = queryset.filter(status=Story.Status.DRAFT).select_related(None).prefetch_related(None)
+        drafts = drafts.only("headline", "status", "created_by")
+        ready = [story for story in drafts if can_transition(request.user, story, Story.Status.IN_REVIEW)]
+        count = Story.objects.filter(pk__in=[story.pk for story in ready]).update(
+            status=Story.Status.IN_REVIEW, updated_at=timezone.now()
+        )
+        for story in ready:
+            story.status = Story.Status.IN_REVIEW
+            self.log_change(request, story, transition_message(Story.Status.DRAFT, story))
+        message = ngettext(
+            "%(count)d story was submitted for review.", "%(count)d stories were submitted for review.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.INFO)
