@@ -92,9 +92,11 @@ class StoryQuerySet(models.QuerySet):
         return self.select_related("section").defer("search_document")
 
     def for_page(self):
-        from articles.models import Attribution, Byline, RelatedLink
+        from articles.models import Attribution, Byline, Correction, RelatedLink
 
-        return self.select_related("section").prefetch_related(
+        # Corrections are rare: a flag in the story's own query spares every other page a prefetch query.
+        notes = Correction.objects.filter(story=OuterRef("pk"))
+        return self.select_related("section").annotate(has_corrections=Exists(notes)).prefetch_related(
             "tags",
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("attributions", queryset=Attribution.objects.select_related("source")),

@@ -6,9 +6,20 @@ Bulk writes send no signals: the import writer and the admin actions call `publi
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from articles.caching import public_site_changed
-from articles.models import Attribution, Author, Byline, RelatedLink, Section, Source, Story, Tag, TaggedStory
+from articles.models import (
+    Attribution,
+    Author,
+    Byline,
+    Correction,
+    RelatedLink,
+    Section,
+    Source,
+    Story,
+    Tag,
+    TaggedStory,
+)
 
-SAVED = [Story, Section, Source, Tag, Author, Byline, Attribution, RelatedLink]
+SAVED = [Story, Section, Source, Tag, Author, Byline, Attribution, RelatedLink, Correction]
 # Not the relation rows: a delete receiver on them would stop Django from deleting a story's rows in one
 # query each; deleting the story itself (or its owner in the admin form, which saves it) is what changes a page.
 DELETED = [Story, Section, Source, Tag, Author]

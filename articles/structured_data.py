@@ -1,4 +1,4 @@
-"""schema.org data for a story page: a NewsArticle and its BreadcrumbList, as dicts ready for JSON-LD.
+"""schema.org data for a story page: a NewsArticle (with its corrections) and its BreadcrumbList, as JSON-LD dicts.
 
 Built from the relations `StoryQuerySet.for_page()` prefetches, read through .all(), so they cost no query;
 the editions come from `articles.editions`, which lists only public ones.
@@ -65,6 +65,10 @@ def news_article(story, request, editions=()):
         "keywords": [tag.name for tag in story.tags.all()],
         "articleSection": story.section.name if story.section else "",
         "citation": [cited_work(attribution.source) for attribution in story.attributions.all()],
+        "correction": [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": iso(note.published_at)}
+            for note in story.correction_notes()
+        ],
     }
     hero = story.hero
     if hero:

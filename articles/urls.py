@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds, previews, views
 from articles.caching import public_page
 
 app_name = "articles"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("stories/", views.StoryFilterView.as_view(), name="stories"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
     path("language/<str:code>/", views.switch_language, name="switch_language"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
@@ -98,23 +99,28 @@ class StoryDetailView(PublishedStoryMixin, DateDetailView):
         return stories.only("language", "withdrawn_reason").first()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        story = self.object
-        around = list(Story.objects.published().around(story))
-        context["editions"] = story_editions(story, [other for other in around if getattr(other, "in_group", False)])
-        more_links = story.more_links()
-        curated = {link.target_id for link in more_links if link.target_id}
-        tag_ids = [tag.pk for tag in story.tags.all()]
-        by_tags = []
-        if tag_ids:
-            by_tags = list(
-                Story.objects.published()
-                .sharing_tags_with(story, tag_ids)
-                .exclude(pk__in=curated)
-                .only("headline", "slug", "published_at", "language")[:RELATED_BY_TAG_LIMIT]
-            )
-        context.update(more_links=more_links, stories_sharing_tags=by_tags, **section_neighbours(story, around))
-        return context
+        return super().get_context_data(**kwargs) | story_page_context(self.object)
+
+
+def story_page_context(story):
+    """What the story page prints besides the story itself: shared by the public page and the previews."""
+    if getattr(story, "has_corrections", False):
+        prefetch_related_objects([story], "corrections")
+    around = list(Story.objects.published().around(story))
+    context = {"editions": story_editions(story, [other for other in around if getattr(other, "in_group", False)])}
+    more_links = story.more_links()
+    curated = {link.target_id for link in more_links if link.target_id}
+    tag_ids = [tag.pk for tag in story.tags.all()]
+    by_tags = []
+    if tag_ids:
+        by_tags = list(
+            Story.objects.published()
+            .sharing_tags_with(story, tag_ids)
+            .exclude(pk__in=curated)
+            .only("headline", "slug", "published_at", "language")[:RELATED_BY_TAG_LIMIT]
+        )
+    context.update(more_links=more_links, stories_sharing_tags=by_tags, **section_neighbours(story, around))
+    return context
 
 
 def section_neighbours(story, around):

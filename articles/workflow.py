@@ -27,7 +27,11 @@ GROUP_PERMISSIONS = {
     + [f"{action}_{model}" for model in STORY_PARTS for action in ("add", "change", "delete", "view")]
     + [f"view_{model}" for model in CATALOGUES],
     EDITOR: ["publish_story"]
-    + [f"{action}_{model}" for model in ["story", *STORY_PARTS, *CATALOGUES] for action in ("add", "change", "delete", "view")],
+    + [
+        f"{action}_{model}"
+        for model in ["story", *STORY_PARTS, *CATALOGUES, "correction"]
+        for action in ("add", "change", "delete", "view")
+    ],
 }
 
 

@@ -142,6 +142,8 @@ STORIES_PER_PAGE = int(os.environ.get("STORIES_PER_PAGE", "20"))
 # Public pages are cached this long (and browsers and proxies told so), never past the next scheduled
 # publication; 0 turns the page cache off. See articles/caching.py.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "120"))
+# How long a "Share preview" link works unless revoked sooner (articles.previews).
+SHARE_PREVIEW_HOURS = int(os.environ.get("SHARE_PREVIEW_HOURS", "48"))
 # Local memory is per process: with several workers, set REDIS_URL so that an edit reaches all of them at once.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -16,7 +16,7 @@ AUTOCOMPLETE_URL = reverse("admin:autocomplete")
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 MARCH_28 = datetime(2024, 3, 28, 8, 0, tzinfo=UTC)
 NOVEMBER_13 = datetime(2024, 11, 13, 8, 0, tzinfo=UTC)
-INLINE_PREFIXES = ["bylines", "attributions", "related_links"]
+INLINE_PREFIXES = ["bylines", "attributions", "related_links", "corrections"]
 
 
 def formset(prefix, rows, initial=0):

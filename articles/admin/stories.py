@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,8 @@ from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
 from articles.images.renditions import make_renditions_after_commit, record_original_size, renditions_current
 from articles.linking import resolve_links_for
-from articles.models import Attribution, Byline, RelatedLink, Story, Tag
+from articles.models import Attribution, Byline, Correction, RelatedLink, Story, Tag
+from articles.previews import preview_story, render_preview, share, shared_url
 from articles.workflow import (
     allowed_statuses,
     can_edit,
@@ -44,6 +47,14 @@ class RelatedLinkInline(OrderedInline):
     fields = ["position", "kind", "paragraph", "title", "url", "date", "language", "target"]
     autocomplete_fields = ["target"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CorrectionInline(admin.TabularInline):
+    """Public notes on a published story, shown oldest first on its page."""
+
+    model = Correction
+    fields = ["published_at", "kind", "text"]
+    extra = 0
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -150,7 +161,7 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
     ]
     # The import key is (origin, external_id): editing it by hand would make the next import duplicate the story.
     readonly_fields = ["origin", "external_id", "created_at", "updated_at"]
-    inlines = [BylineInline, AttributionInline, RelatedLinkInline]
+    inlines = [BylineInline, AttributionInline, RelatedLinkInline, CorrectionInline]
     autocomplete_fields = ["section", "translation_of"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -164,6 +175,46 @@ class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelA
     def get_queryset(self, request):
         stories = super().get_queryset(request).prefetch_related("tags")
         return stories if is_editor(request.user) else stories.filter(created_by=request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/preview/", view(self.preview_view), name="articles_story_preview"),
+            path("<path:object_id>/share-preview/", view(self.share_preview_view), name="articles_story_share_preview"),
+            *super().get_urls(),
+        ]
+
+    def viewable_story(self, request, object_id):
+        story = Story.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if story is None:
+            raise Http404
+        if not self.has_view_permission(request, story):
+            raise PermissionDenied
+        return story
+
+    def preview_view(self, request, object_id):
+        """The story exactly as readers will see it, whatever its state, for whoever may view it here."""
+        story = self.viewable_story(request, object_id)
+        return render_preview(request, preview_story(story.pk))
+
+    def share_preview_view(self, request, object_id):
+        """POST: create a signed link to the preview that works without logging in, and show it to the editor."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self.viewable_story(request, object_id)
+        shared = share(story, request.user)
+        url = request.build_absolute_uri(shared_url(shared))
+        until = timezone.localtime(shared.expires_at)
+        self.log_change(request, story, f"Shared a preview link, valid until {until:%Y-%m-%d %H:%M %Z}.")
+        self.message_user(request, _("Preview link (works without logging in): %(url)s") % {"url": url})
+        return HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for row in formset.forms:
+                if row.instance.pk is None:
+                    row.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
