@@ -114,17 +114,28 @@ class StoryQuerySet(models.QuerySet):
         root = story.translation_of.translation_of_id or story.translation_of_id if story.translation_of_id else story.pk
         return Q(pk=root) | Q(translation_of=root) | Q(translation_of__translation_of=root)
 
-    def around(self, story):
+    def sharing_tags(self, story, tag_ids, excluded=(), limit=6):
+        """A condition for the `limit` newest stories that share a tag with `story` (not it, not `excluded`)."""
+        from articles.models import TaggedStory
+
+        tagged = TaggedStory.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+        newest = self.filter(Exists(tagged)).exclude(pk=story.pk).exclude(pk__in=list(excluded))
+        return Q(pk__in=Subquery(newest.order_by("-published_at", "-pk").values("pk")[:limit]))
+
+    def around(self, story, tag_ids=(), excluded=(), related_limit=6):
         """The stories a story page names besides its own relations, in one query.
 
-        Its neighbours in its section (flagged `is_neighbour`) and the editions of its translation group
-        (flagged `in_group`, the original first); nothing is asked when the story has neither.
+        Its neighbours in its section (flagged `is_neighbour`), the editions of its translation group
+        (`in_group`, the original first) and the newest stories sharing one of `tag_ids` (`shares_tags`);
+        nothing is asked when the story has none of these.
         """
         flags = {}
         if story.section_id:
             flags["is_neighbour"] = self.in_section(story.section_id).adjacency(story)
         if story.translation_of_id or getattr(story, "is_translated", False):
             flags["in_group"] = self.translation_group(story)
+        if tag_ids:
+            flags["shares_tags"] = self.sharing_tags(story, tag_ids, excluded, related_limit)
         if not flags:
             return self.none()
         either = Q()
@@ -150,14 +161,6 @@ class StoryQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
             Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
-        )
-
-    def sharing_tags_with(self, story, tag_ids):
-        return (
-            self.filter(tags__in=tag_ids)
-            .exclude(pk=story.pk)
-            .distinct()
-            .order_by("-published_at", "-pk")
         )
 
 

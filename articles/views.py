@@ -106,19 +106,16 @@ def story_page_context(story):
     """What the story page prints besides the story itself: shared by the public page and the previews."""
     if getattr(story, "has_corrections", False):
         prefetch_related_objects([story], "corrections")
-    around = list(Story.objects.published().around(story))
-    context = {"editions": story_editions(story, [other for other in around if getattr(other, "in_group", False)])}
     more_links = story.more_links()
     curated = {link.target_id for link in more_links if link.target_id}
     tag_ids = [tag.pk for tag in story.tags.all()]
-    by_tags = []
-    if tag_ids:
-        by_tags = list(
-            Story.objects.published()
-            .sharing_tags_with(story, tag_ids)
-            .exclude(pk__in=curated)
-            .only("headline", "slug", "published_at", "language")[:RELATED_BY_TAG_LIMIT]
-        )
+    around = list(Story.objects.published().around(story, tag_ids, excluded=curated, related_limit=RELATED_BY_TAG_LIMIT))
+    context = {"editions": story_editions(story, [other for other in around if getattr(other, "in_group", False)])}
+    by_tags = sorted(
+        (other for other in around if getattr(other, "shares_tags", False)),
+        key=lambda other: (other.published_at, other.pk),
+        reverse=True,
+    )[:RELATED_BY_TAG_LIMIT]
     context.update(more_links=more_links, stories_sharing_tags=by_tags, **section_neighbours(story, around))
     return context
 

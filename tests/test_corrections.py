@@ -129,3 +129,25 @@ def test_change_form_shows_the_corrections_inline(admin_client, story):
     response = admin_client.get(reverse("admin:articles_story_change", args=[story.pk]), **ENGLISH)
 
     assert "corrections-TOTAL_FORMS" in response.content.decode()
+
+
+def test_the_heaviest_story_page_stays_within_eight_queries(client, make_story, django_assert_max_num_queries):
+    """A story with a section, translations, tags, sources, links, a byline and corrections: at most 8 queries, cold."""
+    from articles.models import Attribution, Author, Byline, RelatedLink, Section, Source
+
+    section = Section.objects.create(name="Світ", slug="svit")
+    original = make_story("Оригінал новини", section=section, tags=["КНДР", "Росія", "Санкції"])
+    make_story("Перевод новости", language="ru", translation_of=original, section=section, tags=["КНДР"])
+    make_story("Сусідня новина", section=section, tags=["Росія"], published_at=original.published_at
+               - timedelta(hours=2))
+    for number in range(4):
+        source = Source.objects.create(name=f"Джерело {number}")
+        Attribution.objects.create(story=original, source=source, position=number, sentence="Речення.")
+        RelatedLink.objects.create(story=original, position=number, title=f"Посилання {number}", url="https://x.example/")
+    Byline.objects.create(story=original, author=Author.objects.create(name="Автор"), position=1)
+    note(original, "Виправлено дату.", original.published_at + timedelta(hours=1))
+    cache.clear()
+    with django_assert_max_num_queries(8):
+        response = client.get(original.get_absolute_url())
+    html = response.content.decode()
+    assert "Виправлено дату." in html and "Сусідня новина" in html and 'hreflang="ru"' in html
