@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Attribution, Author, Byline, Section, Source, Story
+from tests.states import HIDDEN_STATES
 
 KYIV = ZoneInfo("Europe/Kyiv")
 BUDGET = 8
@@ -213,13 +214,6 @@ def test_feed_of_a_tag_on_unpublished_stories_only_is_404(client, make_story, fe
     assert client.get(f"/feeds/tags/sekretna-tema/{feed_format}/").status_code == 404
 
 
-HIDDEN_STATES = {
-    "draft": {"status": Story.Status.DRAFT},
-    "in_review": {"status": Story.Status.IN_REVIEW},
-    "withdrawn": {"status": Story.Status.WITHDRAWN},
-    "scheduled": {"when": timezone.now() + timedelta(days=2)},
-    "embargoed": {"embargo_until": timezone.now() + timedelta(days=2)},
-}
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)

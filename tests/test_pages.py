@@ -1,16 +1,16 @@
 """The pages readers expect: the front page, author pages, popular topics, a story's neighbours and the stylesheet."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
 from articles.models import Attribution, Author, Byline, Section, Story, Tag
+from tests.states import HIDDEN_STATES
 from tests.test_views import build_large_story
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -245,13 +245,6 @@ def test_neighbours_published_at_the_same_moment_are_ordered_by_id(publish, pape
 # Unpublished stories stay off every new surface
 
 
-HIDDEN_STATES = {
-    "draft": {"status": Story.Status.DRAFT},
-    "review": {"status": Story.Status.IN_REVIEW},
-    "withdrawn": {"status": Story.Status.WITHDRAWN},
-    "scheduled": {"when": timezone.now() + timedelta(days=2)},
-    "embargoed": {"embargo_until": timezone.now() + timedelta(days=2)},
-}
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)

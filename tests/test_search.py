@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import Attribution, Author, Byline, Section, Source, Story
 from articles.morphology import stem, word_keys
 from articles.search import MAX_TERMS, search_terms
+from tests.states import HIDDEN_STATES
 
 KYIV = ZoneInfo("Europe/Kyiv")
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "story-uk-naryshkin-pyongyang.txt"
@@ -274,13 +275,6 @@ def test_long_queries_are_capped():
     assert search_terms("Пхеньян " * 1500) == [frozenset({"пхеньян"})]
 
 
-HIDDEN_STATES = {
-    "draft": {"status": Story.Status.DRAFT},
-    "in_review": {"status": Story.Status.IN_REVIEW},
-    "withdrawn": {"status": Story.Status.WITHDRAWN},
-    "scheduled": {"when": timezone.now() + timedelta(days=2)},
-    "embargoed": {"embargo_until": timezone.now() + timedelta(days=2)},
-}
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)

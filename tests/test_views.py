@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles.models import Attribution, Author, Byline, RelatedLink, Section, Source, Story
+from tests.states import HIDDEN_STATES
 
 KYIV = ZoneInfo("Europe/Kyiv")
 BODY = "<p>Перший абзац.</p><p>Другий абзац.</p><p>Третій абзац.</p>"
@@ -308,13 +309,6 @@ def test_invalid_filter_value_shows_an_error(client, world):
     assert "Північна Корея запустила ракету" in html
 
 
-HIDDEN_STATES = {
-    "draft": {"status": Story.Status.DRAFT},
-    "in_review": {"status": Story.Status.IN_REVIEW},
-    "withdrawn": {"status": Story.Status.WITHDRAWN},
-    "scheduled": {"when": timezone.now() + timedelta(days=2)},
-    "embargoed": {"embargo_until": timezone.now() + timedelta(days=2)},
-}
 
 
 @pytest.mark.parametrize("state", HIDDEN_STATES)
