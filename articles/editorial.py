@@ -20,6 +20,11 @@ class Correction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # The saved revision (django-reversion) holding the change this note tells readers about.
+    revision = models.ForeignKey(
+        "reversion.Revision", verbose_name=_("revision"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
 
     class Meta:
         ordering = ["published_at", "pk"]
@@ -53,3 +58,19 @@ class SharedPreview(models.Model):
 
     def is_active(self, at=None):
         return self.revoked_at is None and (at or timezone.now()) < self.expires_at
+
+
+class EditingSession(models.Model):
+    """Who has a story's change form open: refreshed while the form stays open, so others see a notice."""
+
+    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="editing_sessions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("editing session")
+        verbose_name_plural = _("editing sessions")
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="unique_editing_session")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.story_id}"

@@ -217,6 +217,10 @@ class Story(models.Model):
         help_text=_("The headline, lead and body reduced to dictionary forms, for search."),
     )
 
+    # Raised by every save and bulk update; the change form carries the version it was loaded from, so a save
+    # over a newer version is caught instead of silently overwriting it (articles/admin/concurrency.py).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
     objects = StoryQuerySet.as_manager()
 
     class Meta:
@@ -408,5 +412,6 @@ class RelatedLink(models.Model):
         return self.url
 
 
-# The editors' notes and previews live in their own module; importing them here registers them.
-from articles.editorial import Correction, SharedPreview  # noqa: E402,F401
+# The editors' notes, previews, presence and old addresses live in their own modules; importing them registers them.
+from articles.editorial import Correction, EditingSession, SharedPreview  # noqa: E402,F401
+from articles.redirects import StoryRedirect, TagRedirect  # noqa: E402,F401

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "taggit",
+    "reversion",
+    "django_prose_editor",
     "articles",
 ]
 

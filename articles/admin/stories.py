@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.caching import ActionsInvalidatePublicPages
+from articles.admin.concurrency import ConcurrentEditingMixin
 from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
+from articles.admin.revisions import StoryRevisionsMixin
+from articles.admin.suggestions import SuggestionsMixin
+from articles.admin.writing import WritingToolsMixin
 from articles.images.renditions import make_renditions_after_commit, record_original_size, renditions_current
 from articles.linking import resolve_links_for
 from articles.models import Attribution, Byline, Correction, RelatedLink, Story, Tag
@@ -137,7 +141,15 @@ def prepare_publication(stories, now):
 
 
 @admin.register(Story)
-class StoryAdmin(ActionsInvalidatePublicPages, OrderedInlinesMixin, admin.ModelAdmin):
+class StoryAdmin(
+    StoryRevisionsMixin,
+    ConcurrentEditingMixin,
+    SuggestionsMixin,
+    WritingToolsMixin,
+    ActionsInvalidatePublicPages,
+    OrderedInlinesMixin,
+    admin.ModelAdmin,
+):
     form = StoryForm
     fieldsets = [
         (_("Content"), {"fields": ["headline", "lead", "body", "tags"]}),
