@@ -8,7 +8,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import search, signals
+        from articles import revisions, search, signals
+
+        revisions.register()
 
         # Search first: its commit-time re-index then runs before the commit-time cache purge.
         search.connect()

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -12,6 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from articles.models import Section, Source, Story, Tag
+from articles.redirects import moved_permanently, moved_tag
 
 FEED_LENGTH = 30
 
@@ -108,6 +110,15 @@ class StoryFeed(Feed):
 
 
 class TagFeed(StoryFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            if (tag := moved_tag(kwargs["slug"])) is None:
+                raise
+        # Same format (RSS or Atom), the tag's new slug.
+        return moved_permanently(request, reverse(request.resolver_match.view_name, kwargs={"slug": tag.slug}))
+
     def get_object(self, request, slug):
         # Like the tag page: a tag carried only by unpublished stories does not exist for readers.
         return Tag.objects.with_published_counts().get(slug=slug)

@@ -246,6 +246,13 @@ class Story(models.Model):
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = self.unique_slug()
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or update_fields):
+            # A plain number, not F("version") + 1: django-reversion serialises the instance right after save().
+            # The admin compares it under a row lock (articles/admin/concurrency.py), so no save is lost.
+            self.version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from articles.changes import public_change_urls
+
 SCHEMA = "https://schema.org"
 
 
@@ -43,6 +45,18 @@ def edition_links(editions, request):
     return {"workTranslation": others} if current.original else {"translationOfWork": others[0]}
 
 
+def correction_comments(story, request):
+    """Each note, with the address of its public "what changed" page when it has one."""
+    urls = public_change_urls(story)
+    comments = []
+    for note in story.correction_notes():
+        comment = {"@type": "CorrectionComment", "text": note.text, "datePublished": iso(note.published_at)}
+        if url := urls.get(note.revision_id):
+            comment["url"] = request.build_absolute_uri(url)
+        comments.append(comment)
+    return comments
+
+
 def news_article(story, request, editions=()):
     url = request.build_absolute_uri(story.get_absolute_url())
     authors = [
@@ -65,10 +79,7 @@ def news_article(story, request, editions=()):
         "keywords": [tag.name for tag in story.tags.all()],
         "articleSection": story.section.name if story.section else "",
         "citation": [cited_work(attribution.source) for attribution in story.attributions.all()],
-        "correction": [
-            {"@type": "CorrectionComment", "text": note.text, "datePublished": iso(note.published_at)}
-            for note in story.correction_notes()
-        ],
+        "correction": correction_comments(story, request),
     }
     hero = story.hero
     if hero:

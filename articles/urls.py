@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, previews, views
+from articles import changes, feeds, previews, views
 from articles.caching import public_page
 
 app_name = "articles"
@@ -27,4 +27,9 @@ urlpatterns = [
     path("<int:year>/<str:month>/", views.StoryMonthArchiveView.as_view(), name="archive_month"),
     path("<int:year>/<str:month>/<str:day>/", views.StoryDayArchiveView.as_view(), name="archive_day"),
     path("<int:year>/<str:month>/<str:day>/<slug:slug>/", views.StoryDetailView.as_view(), name="story"),
+    path(
+        "<int:year>/<str:month>/<str:day>/<slug:slug>/changes/<int:revision_id>/",
+        changes.StoryChangesView.as_view(),
+        name="story_changes",
+    ),
 ]

@@ -23,6 +23,7 @@ from articles.editions import story_editions
 from articles.filters import StoryFilter
 from articles.frontpage import front_page
 from articles.models import Author, Section, Source, Story, Tag
+from articles.redirects import moved_permanently, moved_story, moved_tag
 from articles.search import MAX_QUERY_CHARS, search_terms
 from articles.snippets import snippet
 
@@ -85,18 +86,31 @@ class StoryDetailView(PublishedStoryMixin, DateDetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            if (story := self.withdrawn_story()) is None:
+            if (day := self.requested_day()) is None:
                 raise
+            if (story := self.withdrawn_story(day)) is None:
+                return self.moved_story_redirect(request, day)
         # A retraction notice: the headline and the public reason only. Not a 200, so never page-cached.
         return TemplateResponse(request, "articles/story_withdrawn.html", {"story": story}, status=410)
 
-    def withdrawn_story(self):
+    def requested_day(self):
         try:
-            day = datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"]))
+            return datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), int(self.kwargs["day"]))
         except ValueError:
             return None
+
+    def withdrawn_story(self, day):
         stories = Story.objects.withdrawn().filter(slug=self.kwargs["slug"], published_at__date=day)
         return stories.only("language", "withdrawn_reason").first()
+
+    def moved_story_redirect(self, request, day):
+        """301 from an address the story had before its slug or date changed; asked only once all else failed."""
+        address = {"year": day.year, "month": f"{day:%m}", "day": f"{day:%d}", "slug": self.kwargs["slug"]}
+        old_path = reverse("articles:story", kwargs=address)
+        story = moved_story(old_path)
+        if story is None or story.get_absolute_url() == old_path:
+            raise Http404
+        return moved_permanently(request, story.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | story_page_context(self.object)
@@ -150,6 +164,15 @@ class TagView(PopularTagsMixin, StoryListFor):
     owner_model = Tag
     context_owner_name = "tag"
     template_name = "articles/tag_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if (tag := moved_tag(self.kwargs["slug"])) is None:
+                raise
+        # The tag was renamed or merged into another: its old address leads to the new one.
+        return moved_permanently(request, tag.get_absolute_url())
 
     def get_owner(self):
         # A tag that only drafts or embargoed stories carry would give their subject away.

@@ -59,6 +59,11 @@ def story_post(inlines=None, **fields):
     return data
 
 
+def opened_version(story):
+    """The version a change form opened now carries (articles/admin/concurrency.py); a save must send it back."""
+    return Story.objects.values_list("version", flat=True).get(pk=story.pk)
+
+
 def change_url(obj):
     return reverse(f"admin:articles_{obj._meta.model_name}_change", args=[obj.pk])
 
@@ -67,7 +72,7 @@ def assert_saved(response):
     """A redirect means the admin accepted the form; otherwise show its errors."""
     if response.status_code != 302:
         errors = [response.context["adminform"].form.errors]
-        errors += [formset.errors for formset in response.context["inline_admin_formsets"]]
+        errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
         pytest.fail(f"admin did not save: {errors}")
 
 
@@ -175,6 +180,7 @@ def change_post(story, bylines, attributions, **fields):
         "slug": story.slug,
         "published_at_0": local.date().isoformat(),
         "published_at_1": local.time().isoformat(),
+        "loaded_version": opened_version(story),
         **fields,
     }
     inlines = {

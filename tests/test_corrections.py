@@ -112,7 +112,7 @@ def test_editor_adds_a_correction_in_the_story_admin(client, django_user_model, 
     client.force_login(editor)
     data = story_post(
         headline=story.headline, status=Story.Status.PUBLISHED, slug=story.slug,
-        published_at_0="2024-03-28", published_at_1="08:00",
+        published_at_0="2024-03-28", published_at_1="08:00", loaded_version=story.version,
     )
     data.update(formset("corrections", [{"kind": "update", "text": "Додано коментар ДСНС.",
                                           "published_at_0": "2024-03-28", "published_at_1": "15:00"}]))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Story
 from articles.workflow import GROUP_PERMISSIONS, can_transition
-from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, change_url, story_post
+from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, change_url, opened_version, story_post
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def target_fields(target):
 
 
 def post_change(client, story, **fields):
-    data = story_post(headline=story.headline, slug=story.slug, **fields)
+    data = story_post(headline=story.headline, slug=story.slug, loaded_version=opened_version(story), **fields)
     return client.post(change_url(story), data)
 
 

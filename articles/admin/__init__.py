@@ -1,3 +1,3 @@
-"""The editors' admin: stories with their ordered inlines, and the catalogues they point to."""
+"""The editors' admin: stories with their ordered inlines, the catalogues they point to, and the audit log."""
 
-from articles.admin import catalog, previews, stories  # noqa: F401 - importing registers the model admins
+from articles.admin import audit, catalog, previews, stories  # noqa: F401 - importing registers the model admins

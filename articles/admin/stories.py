@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from articles.images.renditions import make_renditions_after_commit, record_orig
 from articles.linking import resolve_links_for
 from articles.models import Attribution, Byline, Correction, RelatedLink, Story, Tag
 from articles.previews import preview_story, render_preview, share, shared_url
+from articles.revisions import record_revision
 from articles.workflow import (
     allowed_statuses,
     can_edit,
@@ -186,7 +187,13 @@ class StoryAdmin(
 
     def get_queryset(self, request):
         stories = super().get_queryset(request).prefetch_related("tags")
-        return stories if is_editor(request.user) else stories.filter(created_by=request.user)
+        if is_editor(request.user):
+            return stories
+        mine = Q(created_by=request.user)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # A reporter links their draft to any story readers can see, not only to their own.
+            return stories.filter(mine | Q(pk__in=Story.objects.published().values("pk")))
+        return stories.filter(mine)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -287,9 +294,15 @@ class StoryAdmin(
         )
         pending = [story for story in pending if can_transition(request.user, story, Story.Status.PUBLISHED)]
         published, refused = prepare_publication(pending, timezone.now())
-        Story.objects.bulk_update(published, ["status", "published_at", "updated_at"])
         for story in published:
+            story.version = F("version") + 1
+        Story.objects.bulk_update(published, ["status", "published_at", "updated_at", "version"])
+        # Read back, so the instances handed on (log entries, revisions) hold the stored number, not an expression.
+        versions = dict(Story.objects.filter(pk__in=[story.pk for story in published]).values_list("pk", "version"))
+        for story in published:
+            story.version = versions[story.pk]
             self.log_change(request, story, transition_message(None, story))
+            record_revision(story, request.user, transition_message(None, story))
         message = ngettext("%(count)d story was published.", "%(count)d stories were published.", len(published))
         level = messages.SUCCESS if published else messages.INFO
         self.message_user(request, message % {"count": len(published)}, level)
@@ -305,8 +318,13 @@ class StoryAdmin(
 
     @admin.action(description=_("Unpublish the selected stories (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        live = queryset.filter(status=Story.Status.PUBLISHED)
-        count = live.update(status=Story.Status.DRAFT, updated_at=timezone.now())
+        live = list(queryset.filter(status=Story.Status.PUBLISHED).select_related(None).prefetch_related(None))
+        count = Story.objects.filter(pk__in=[story.pk for story in live]).update(
+            status=Story.Status.DRAFT, updated_at=timezone.now(), version=F("version") + 1
+        )
+        for story in live:
+            self.log_change(request, story, "Unpublished: back to draft.")
+            record_revision(story, request.user, "Unpublished: back to draft.")
         message = ngettext(
             "%(count)d story was moved back to draft.", "%(count)d stories were moved back to draft.", count
         )
@@ -318,11 +336,12 @@ class StoryAdmin(
         drafts = drafts.only("headline", "status", "created_by")
         ready = [story for story in drafts if can_transition(request.user, story, Story.Status.IN_REVIEW)]
         count = Story.objects.filter(pk__in=[story.pk for story in ready]).update(
-            status=Story.Status.IN_REVIEW, updated_at=timezone.now()
+            status=Story.Status.IN_REVIEW, updated_at=timezone.now(), version=F("version") + 1
         )
         for story in ready:
             story.status = Story.Status.IN_REVIEW
             self.log_change(request, story, transition_message(Story.Status.DRAFT, story))
+            record_revision(story, request.user, transition_message(Story.Status.DRAFT, story))
         message = ngettext(
             "%(count)d story was submitted for review.", "%(count)d stories were submitted for review.", count
         )

@@ -1,5 +1,69 @@
-"""(being written)"""
+"""Writing tools on the story form: the body editor, inline "Read also" links as data, and slugs as the server makes.
+
+- The body uses django-prose-editor (articles/editor.py), served from our static files.
+- A "Читайте також: «…»" paragraph left in a saved body becomes a related link at that place (articles/readalso.py).
+- A new story's slug is filled from its headline while typing, by static/admin/articles/slugify.js, which replaces
+  Django's URLify (it reads Ukrainian as Russian) with the server's KMU-2010 / passport transliteration.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.utils.translation import ngettext
+
+from articles.editor import StoryBodyWidget
+from articles.html import sanitize_html
+from articles.readalso import extract_read_also, save_read_also_links
+from articles.slugs import ascii_slug
+
+
+class SlugFromHeadlineForm:
+    """Mixed into a new story's form: the slug the page filled in from the headline stays the server's to make.
+
+    Story.save() then numbers it (-2, -3…) when another story of the day has it, as it always did for an
+    empty slug, instead of refusing a slug the editor never typed.
+    """
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug", "")
+        headline = self.cleaned_data.get("headline")
+        if headline and slug == ascii_slug(headline, language=self.cleaned_data.get("language") or "uk"):
+            return ""
+        return slug
 
 
 class WritingToolsMixin:
-    pass
+    prepopulated_fields = {"slug": ["headline"]}
+
+    @property
+    def media(self):
+        # Listed after admin/js/urlify.js so that Django's media merge keeps that order: ours must win.
+        return super().media + forms.Media(js=["admin/js/urlify.js", "admin/articles/slugify.js"])
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A saved story already has an address (maybe public): only a new one's slug follows the headline.
+        return super().get_prepopulated_fields(request, obj) if obj is None else {}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return form if obj is not None else type(form.__name__, (SlugFromHeadlineForm, form), {})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = StoryBodyWidget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.body, form.read_also_found = extract_read_also(sanitize_html(obj.body))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        found = getattr(form, "read_also_found", [])
+        save_read_also_links(form.instance, found)
+        if found:
+            message = ngettext(
+                "%(count)d «Read also» paragraph was moved from the body to the related links.",
+                "%(count)d «Read also» paragraphs were moved from the body to the related links.",
+                len(found),
+            )
+            self.message_user(request, message % {"count": len(found)}, messages.INFO)

@@ -10,6 +10,7 @@ by batch, inside the caller's transaction.
 import hashlib
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils import timezone
 
 from articles.caching import public_site_changed
@@ -21,6 +22,7 @@ from articles.importers.relations import RelationWriter
 from articles.importers.slugger import DaySlugs
 from articles.mentions import MentionFinder
 from articles.models import Story
+from articles.redirects import remember_old_addresses
 from articles.search import set_search_documents
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
@@ -28,7 +30,7 @@ LOOKUP_CHUNK = 1000
 UPDATE_FIELDS = [
     "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
     "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
-    "updated_at", "search_document",
+    "updated_at", "search_document", "version",
 ]
 
 
@@ -120,6 +122,9 @@ class StoryWriter:
 
     def build(self, record, current, record_digest):
         story = Story(pk=current["pk"]) if current else Story(origin=record.origin, external_id=record.external_id)
+        if current:
+            # Raised in the UPDATE itself, so a change form opened before the import sees a newer version.
+            story.version = F("version") + 1
         status = record.status or (current["status"] if current else Story.Status.PUBLISHED)
         published_at = record.published_at or (current["published_at"] if current else None)
         if published_at is None and status == Story.Status.PUBLISHED:
@@ -167,6 +172,8 @@ class StoryWriter:
         )
         for _, story in changed:
             finish_in_memory(story)
+        # Bulk writes send no signals: a public story whose date the source changed keeps its old address.
+        remember_old_addresses([story for _, story in changed])
         Story.objects.bulk_update([story for _, story in changed], UPDATE_FIELDS, batch_size=LOOKUP_CHUNK)
         for record, story in changed:
             self.relations.collect(record, story)
