@@ -4,15 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story, Tag
+from tests.people import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,31 +19,19 @@ AUDIT_URL = reverse("admin:admin_logentry_changelist")
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def staff(django_user_model, name, group):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def editor_user(django_user_model):
-    return staff(django_user_model, "editor", "Editor")
+    return staff_member(django_user_model, "editor", "Editor")
 
 
 @pytest.fixture
 def editor(editor_user):
-    return login(editor_user)
+    return logged_in(editor_user)
 
 
 @pytest.fixture
 def reporter(django_user_model):
-    return login(staff(django_user_model, "reporter", "Reporter"))
+    return logged_in(staff_member(django_user_model, "reporter", "Reporter"))
 
 
 def log(user, obj, message, flag=CHANGE):

@@ -4,14 +4,13 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from articles.admin.stories import StoryAdmin
 from articles.models import Attribution, Author, Byline, Section, Source, Story
+from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, assert_saved, change_url, story_post
 
 pytestmark = pytest.mark.django_db
@@ -22,24 +21,16 @@ CHANGE_FORM_BUDGET = 32
 CONFLICT_PAGE_BUDGET = 56
 
 
-def editor_client(django_user_model, username, first_name, last_name):
-    user = django_user_model.objects.create_user(
-        username, password="x", is_staff=True, first_name=first_name, last_name=last_name
-    )
-    user.groups.add(Group.objects.get(name="Editor"))
-    client = Client(**ENGLISH)
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def olena(django_user_model):
-    return editor_client(django_user_model, "olena", "Олена", "Петренко")
+    olena = staff_member(django_user_model, "olena", "Editor", first_name="Олена", last_name="Петренко")
+    return logged_in(olena, **ENGLISH)
 
 
 @pytest.fixture
 def taras(django_user_model):
-    return editor_client(django_user_model, "taras", "Тарас", "Шевчук")
+    taras = staff_member(django_user_model, "taras", "Editor", first_name="Тарас", last_name="Шевчук")
+    return logged_in(taras, **ENGLISH)
 
 
 @pytest.fixture

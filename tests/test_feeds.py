@@ -214,8 +214,6 @@ def test_feed_of_a_tag_on_unpublished_stories_only_is_404(client, make_story, fe
     assert client.get(f"/feeds/tags/sekretna-tema/{feed_format}/").status_code == 404
 
 
-
-
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_story_is_in_no_feed(client, world, publish, state):
     """Drafts, stories in review, withdrawn, scheduled and embargoed stories appear in no feed of either format."""

@@ -245,8 +245,6 @@ def test_neighbours_published_at_the_same_moment_are_ordered_by_id(publish, pape
 # Unpublished stories stay off every new surface
 
 
-
-
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_story_stays_off_the_new_pages(client, paper, publish, state):
     """Drafts, stories in review, withdrawn, scheduled and embargoed stories are on no front page, author page,

@@ -5,14 +5,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.editorial import EditingSession
 from articles.models import Story
 from articles.presence import PRESENCE_SECONDS, record_presence
+from tests.people import logged_in, staff_member
 from tests.test_admin import ENGLISH, assert_saved, change_url, story_post
 
 pytestmark = pytest.mark.django_db
@@ -20,26 +19,14 @@ pytestmark = pytest.mark.django_db
 SCRIPT = Path(__file__).resolve().parent.parent / "static" / "admin" / "articles" / "presence.js"
 
 
-def staff(django_user_model, username, group, **names):
-    user = django_user_model.objects.create_user(username, password="x", is_staff=True, **names)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def logged_in(user, **options):
-    client = Client(**ENGLISH, **options)
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def olena(django_user_model):
-    return staff(django_user_model, "olena", "Editor", first_name="Олена", last_name="Петренко")
+    return staff_member(django_user_model, "olena", "Editor", first_name="Олена", last_name="Петренко")
 
 
 @pytest.fixture
 def taras(django_user_model):
-    return staff(django_user_model, "taras", "Editor")
+    return staff_member(django_user_model, "taras", "Editor")
 
 
 @pytest.fixture
@@ -57,15 +44,15 @@ def notice(response):
 
 def test_the_notice_names_the_other_editor_not_yourself(olena, taras, story):
     """Opening the form records you; whoever opens it next sees your name, and you see theirs on your next visit."""
-    first = logged_in(olena).get(change_url(story))
+    first = logged_in(olena, **ENGLISH).get(change_url(story))
     assert notice(first) == ""
     assert 'id="story-presence"' in first.content.decode()
 
-    second = logged_in(taras).get(change_url(story))
+    second = logged_in(taras, **ENGLISH).get(change_url(story))
     assert notice(second) == "Олена Петренко is also editing this story."
     assert "Олена Петренко is also editing this story." in second.content.decode()
 
-    again = logged_in(olena).get(change_url(story))
+    again = logged_in(olena, **ENGLISH).get(change_url(story))
     assert notice(again) == "taras is also editing this story."
     assert "Олена" not in notice(again)
 
@@ -73,7 +60,7 @@ def test_the_notice_names_the_other_editor_not_yourself(olena, taras, story):
 def test_the_heartbeat_refreshes_the_session_and_returns_the_others_as_json(olena, taras, story):
     """POST to the presence URL keeps your row fresh and answers with the other editors' names and the notice."""
     record_presence(story, olena, now=timezone.now() - timedelta(seconds=60))
-    client = logged_in(taras)
+    client = logged_in(taras, **ENGLISH)
 
     response = client.post(presence_url(story))
 
@@ -89,7 +76,7 @@ def test_sessions_gone_quiet_are_not_shown_and_are_removed(olena, taras, story):
     """A tab that stopped sending heartbeats more than the presence window ago no longer counts, and its row goes."""
     record_presence(story, olena, now=timezone.now() - timedelta(seconds=PRESENCE_SECONDS + 1))
 
-    response = logged_in(taras).get(change_url(story))
+    response = logged_in(taras, **ENGLISH).get(change_url(story))
 
     assert notice(response) == ""
     assert not EditingSession.objects.filter(user=olena).exists()
@@ -100,7 +87,7 @@ def test_the_end_flag_removes_your_session_only(olena, taras, story):
     record_presence(story, olena)
     record_presence(story, taras)
 
-    response = logged_in(taras).post(presence_url(story), {"end": "1"})
+    response = logged_in(taras, **ENGLISH).post(presence_url(story), {"end": "1"})
 
     assert response.status_code == 200
     assert list(EditingSession.objects.values_list("user__username", flat=True)) == ["olena"]
@@ -108,7 +95,7 @@ def test_the_end_flag_removes_your_session_only(olena, taras, story):
 
 def test_a_successful_save_ends_the_savers_session(olena, story):
     """Saving leaves the form, so the editor no longer counts as editing."""
-    client = logged_in(olena)
+    client = logged_in(olena, **ENGLISH)
     version = client.get(change_url(story)).context["adminform"].form["loaded_version"].value()
     assert EditingSession.objects.filter(user=olena).exists()
 
@@ -120,8 +107,8 @@ def test_a_successful_save_ends_the_savers_session(olena, story):
 
 def test_a_reporter_may_not_watch_someone_elses_story(django_user_model, olena, story):
     """The presence URL checks view permission on the story: another reporter's draft is 403, one's own is fine."""
-    reporter = staff(django_user_model, "reporter", "Reporter")
-    client = logged_in(reporter)
+    reporter = staff_member(django_user_model, "reporter", "Reporter")
+    client = logged_in(reporter, **ENGLISH)
     assert client.post(presence_url(story)).status_code == 403
 
     own = Story.objects.create(headline="Моя чернетка", created_by=reporter)
@@ -131,12 +118,12 @@ def test_a_reporter_may_not_watch_someone_elses_story(django_user_model, olena, 
 
 def test_the_heartbeat_needs_the_csrf_token(olena, story):
     """It is a POST that changes data: without the CSRF token it is refused."""
-    assert logged_in(olena, enforce_csrf_checks=True).post(presence_url(story)).status_code == 403
+    assert logged_in(olena, enforce_csrf_checks=True, **ENGLISH).post(presence_url(story)).status_code == 403
 
 
 def test_the_change_form_loads_the_local_script_that_writes_text_not_markup(olena, story):
     """presence.js is served from our static files and never puts server text into innerHTML."""
-    page = logged_in(olena).get(change_url(story)).content.decode()
+    page = logged_in(olena, **ENGLISH).get(change_url(story)).content.decode()
     assert "admin/articles/presence.js" in page
     script = SCRIPT.read_text(encoding="utf-8")
     assert "textContent" in script and "sendBeacon" in script

@@ -2,14 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import SharedPreview, Story
 from articles.previews import share, shared_url, token_for
+from tests.people import logged_in, staff_member
 from tests.test_admin import ENGLISH
 
 pytestmark = pytest.mark.django_db
@@ -17,26 +16,14 @@ pytestmark = pytest.mark.django_db
 BANNER = "Попередній перегляд — не опубліковано"
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def staff(django_user_model, name, group):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def reporter(django_user_model):
-    return staff(django_user_model, "reporter", "Reporter")
+    return staff_member(django_user_model, "reporter", "Reporter")
 
 
 @pytest.fixture
 def editor(django_user_model):
-    return staff(django_user_model, "editor", "Editor")
+    return staff_member(django_user_model, "editor", "Editor")
 
 
 @pytest.fixture
@@ -60,7 +47,7 @@ def assert_private_noindex(response):
 
 def test_editor_previews_a_draft_with_the_banner(editor, draft):
     """A draft renders in the public story template with a visible "not published" banner."""
-    response = login(editor).get(preview_url(draft))
+    response = logged_in(editor).get(preview_url(draft))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -76,19 +63,19 @@ def test_review_and_scheduled_stories_can_be_previewed(make_story, editor, state
         fields = {"status": Story.Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)}
     story = make_story("Заплановано", **fields)
 
-    assert BANNER in login(editor).get(preview_url(story)).content.decode()
+    assert BANNER in logged_in(editor).get(preview_url(story)).content.decode()
 
 
 def test_preview_is_noindex_and_never_stored(editor, draft):
     """The staff preview forbids indexing and any shared or stored copy."""
-    assert_private_noindex(login(editor).get(preview_url(draft)))
+    assert_private_noindex(logged_in(editor).get(preview_url(draft)))
 
 
 def test_reporter_previews_their_own_draft_but_not_anothers(django_user_model, reporter, draft, make_story):
     """Preview follows articles.workflow.can_view: a reporter sees their own story only."""
-    other = staff(django_user_model, "other", "Reporter")
+    other = staff_member(django_user_model, "other", "Reporter")
     theirs = make_story("Чужа чернетка", status=Story.Status.DRAFT, published_at=None, created_by=other)
-    client = login(reporter)
+    client = logged_in(reporter)
 
     assert client.get(preview_url(draft)).status_code == 200
     assert client.get(preview_url(theirs)).status_code == 403
@@ -103,7 +90,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, draft):
 
 def test_a_second_preview_shows_the_latest_change(editor, draft):
     """Previews are never cached: an edit shows up on the very next request."""
-    client = login(editor)
+    client = logged_in(editor)
     client.get(preview_url(draft))
     Story.objects.filter(pk=draft.pk).update(headline="Новий заголовок")
 
@@ -112,7 +99,7 @@ def test_a_second_preview_shows_the_latest_change(editor, draft):
 
 def test_change_form_offers_preview_and_share_buttons(editor, draft):
     """The story change form links to the preview and posts to "Share preview"."""
-    html = login(editor).get(reverse("admin:articles_story_change", args=[draft.pk]), **ENGLISH).content.decode()
+    html = logged_in(editor).get(reverse("admin:articles_story_change", args=[draft.pk]), **ENGLISH).content.decode()
 
     assert preview_url(draft) in html and share_url(draft) in html
 
@@ -120,7 +107,7 @@ def test_change_form_offers_preview_and_share_buttons(editor, draft):
 def test_sharing_creates_a_link_and_logs_it(editor, draft, settings):
     """Share preview stores a link valid for SHARE_PREVIEW_HOURS and records it in the story's history."""
     settings.SHARE_PREVIEW_HOURS = 2
-    response = login(editor).post(share_url(draft), **ENGLISH)
+    response = logged_in(editor).post(share_url(draft), **ENGLISH)
 
     assert response.status_code == 302
     shared = SharedPreview.objects.get(story=draft)
@@ -131,9 +118,9 @@ def test_sharing_creates_a_link_and_logs_it(editor, draft, settings):
 
 def test_reporter_cannot_share_anothers_story(django_user_model, draft):
     """Only whoever may view a story may share it."""
-    other = staff(django_user_model, "other", "Reporter")
+    other = staff_member(django_user_model, "other", "Reporter")
 
-    assert login(other).post(share_url(draft)).status_code == 403
+    assert logged_in(other).post(share_url(draft)).status_code == 403
     assert not SharedPreview.objects.exists()
 
 
@@ -167,7 +154,7 @@ def test_revoking_a_link_takes_effect_at_once_and_is_logged(client, draft, edito
     url = shared_url(shared)
     assert client.get(url).status_code == 200
 
-    response = login(editor).post(
+    response = logged_in(editor).post(
         reverse("admin:articles_sharedpreview_changelist"),
         {"action": "revoke", "_selected_action": [shared.pk]},
         **ENGLISH,
@@ -183,7 +170,7 @@ def test_reporter_lists_only_links_to_their_own_stories(reporter, draft, make_st
     mine = share(draft, reporter)
     theirs = share(make_story("Інша", status=Story.Status.DRAFT, published_at=None, created_by=editor), editor)
 
-    html = login(reporter).get(reverse("admin:articles_sharedpreview_changelist"), **ENGLISH).content.decode()
+    html = logged_in(reporter).get(reverse("admin:articles_sharedpreview_changelist"), **ENGLISH).content.decode()
 
     assert token_for(mine) in html and token_for(theirs) not in html
 

@@ -8,8 +8,8 @@ from reversion.models import Revision, Version
 
 from articles.models import Attribution, Author, Byline, Correction, RelatedLink, Source, Story
 from articles.revisions import record_revision, story_revisions
+from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, ENGLISH, change_url, formset, naryshkin_inlines, story_post
-from tests.test_workflow import login, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +19,12 @@ HISTORY_BUDGET = 15
 
 @pytest.fixture
 def editor(django_user_model):
-    return staff_user(django_user_model, "editor", "Editor")
+    return staff_member(django_user_model, "editor", "Editor")
 
 
 @pytest.fixture
 def reporter(django_user_model):
-    return staff_user(django_user_model, "reporter", "Reporter")
+    return staff_member(django_user_model, "reporter", "Reporter")
 
 
 def assert_saved(response):
@@ -92,7 +92,7 @@ def seed(db):
 
 def test_an_admin_save_records_one_revision_with_the_whole_story(editor, seed):
     """Adding a story records one revision by its author holding the story, byline, sources, links and tags."""
-    story = add_story_through_admin(login(editor), naryshkin_inlines(seed))
+    story = add_story_through_admin(logged_in(editor), naryshkin_inlines(seed))
 
     revision = Revision.objects.get()
     assert revision.user == editor
@@ -109,7 +109,7 @@ def test_an_admin_save_records_one_revision_with_the_whole_story(editor, seed):
 
 def test_saving_unchanged_twice_adds_no_revision(editor, seed):
     """An identical re-save through the change form, inlines and tags included, leaves storage as it was."""
-    client = login(editor)
+    client = logged_in(editor)
     story = add_story_through_admin(client, naryshkin_inlines(seed))
 
     for _attempt in range(2):
@@ -120,7 +120,7 @@ def test_saving_unchanged_twice_adds_no_revision(editor, seed):
 
 def test_a_change_to_tags_alone_is_a_new_revision(editor, seed):
     """Only the tags changed: still a revision, since it holds the tags too."""
-    client = login(editor)
+    client = logged_in(editor)
     story = add_story_through_admin(client, naryshkin_inlines(seed))
 
     assert_saved(client.post(change_url(story), resave_post(story, tags="КНДР, Росія, Санкції")))
@@ -135,7 +135,7 @@ def test_a_failed_save_records_nothing(editor, make_story):
     """A form with errors saves nothing, so no revision either."""
     story = make_story("Стара назва", published_at=PUBLISHED)
 
-    response = login(editor).post(change_url(story), resave_post(story, headline=""))
+    response = logged_in(editor).post(change_url(story), resave_post(story, headline=""))
 
     assert response.status_code == 200
     assert not Revision.objects.exists()
@@ -157,7 +157,7 @@ def test_history_shows_revisions_newest_first_with_word_diff_and_items(editor, m
     story.attributions.all().delete()
     edit(story, editor, "Second.", headline="Наришкін прибув до Пхеньяна")
 
-    html = login(editor).get(history_url(story), **ENGLISH).content.decode()
+    html = logged_in(editor).get(history_url(story), **ENGLISH).content.decode()
 
     assert html.index("Second.") < html.index("First.")
     assert "<del>у Пхеньяні</del><ins>прибув до Пхеньяна</ins>" in html
@@ -170,7 +170,7 @@ def test_history_keeps_the_admin_log_lines(editor, make_story):
     """Transitions and share previews, logged as admin LogEntries, stay on the history page."""
     story = make_story("Новина", published_at=PUBLISHED)
     edit(story, editor)
-    client = login(editor)
+    client = logged_in(editor)
     client.post(reverse("admin:articles_story_share_preview", args=[story.pk]))
 
     html = client.get(history_url(story), **ENGLISH).content.decode()
@@ -184,7 +184,7 @@ def test_diffs_escape_html(editor, make_story):
     edit(story, editor)
     edit(story, editor, headline="<script>alert(1)</script> назва")
 
-    html = login(editor).get(history_url(story)).content.decode()
+    html = logged_in(editor).get(history_url(story)).content.decode()
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
@@ -193,7 +193,7 @@ def test_diffs_escape_html(editor, make_story):
 def test_history_query_count_does_not_grow_with_revisions(editor, make_story, seed, django_assert_max_num_queries):
     """Ten revisions with tags, sources, links and byline cost the same queries as two."""
     story = make_story("Новина", published_at=PUBLISHED, tags=["КНДР"])
-    client = login(editor)
+    client = logged_in(editor)
 
     def add_revisions(count):
         for number in range(count):
@@ -237,7 +237,7 @@ def test_restore_brings_back_content_and_parts_and_keeps_the_life_cycle(editor, 
     story, first = restorable
     version_before = Story.objects.get(pk=story.pk).version
 
-    response = login(editor).post(restore_url(story, first), **ENGLISH)
+    response = logged_in(editor).post(restore_url(story, first), **ENGLISH)
 
     assert response.status_code == 302
     story = Story.objects.get(pk=story.pk)
@@ -257,7 +257,7 @@ def test_restore_is_audited_in_the_admin_log(editor, restorable):
     """Who restored which revision lands in the admin log, shown on the history page."""
     story, first = restorable
 
-    login(editor).post(restore_url(story, first))
+    logged_in(editor).post(restore_url(story, first))
 
     entry = LogEntry.objects.get(object_id=str(story.pk))
     assert entry.user == editor
@@ -269,7 +269,7 @@ def test_restore_updates_the_public_page(client, editor, restorable):
     story, first = restorable
     assert "Друга назва" in client.get(story.get_absolute_url()).content.decode()
 
-    login(editor).post(restore_url(story, first))
+    logged_in(editor).post(restore_url(story, first))
 
     assert "Перша назва" in client.get(story.get_absolute_url()).content.decode()
 
@@ -278,7 +278,7 @@ def test_reporter_cannot_restore_an_editors_published_story(reporter, restorable
     """403, and the story is as it was."""
     story, first = restorable
 
-    response = login(reporter).post(restore_url(story, first))
+    response = logged_in(reporter).post(restore_url(story, first))
 
     assert response.status_code == 403
     assert Story.objects.get(pk=story.pk).headline == "Друга назва"
@@ -289,7 +289,7 @@ def test_reporter_who_wrote_a_published_story_sees_its_history_without_restore(r
     """Reporters see their own story's history; once it is published they may not restore it."""
     story = make_story("Новина кореспондента", published_at=PUBLISHED, created_by=reporter)
     first = edit(story, editor)
-    client = login(reporter)
+    client = logged_in(reporter)
 
     html = client.get(history_url(story), **ENGLISH).content.decode()
 
@@ -299,14 +299,14 @@ def test_reporter_who_wrote_a_published_story_sees_its_history_without_restore(r
 
 def test_restore_needs_post(editor, restorable):
     story, first = restorable
-    assert login(editor).get(restore_url(story, first)).status_code == 405
+    assert logged_in(editor).get(restore_url(story, first)).status_code == 405
 
 
 def test_a_revision_of_another_story_is_not_restored_here(editor, restorable, make_story):
     story, first = restorable
     other = make_story("Інша новина", published_at=PUBLISHED)
 
-    assert login(editor).post(restore_url(other, first)).status_code == 404
+    assert logged_in(editor).post(restore_url(other, first)).status_code == 404
 
 
 def test_restore_refuses_a_revision_citing_a_deleted_source(editor, restorable, seed):
@@ -314,7 +314,7 @@ def test_restore_refuses_a_revision_citing_a_deleted_source(editor, restorable, 
     story, first = restorable
     seed["kcna"].delete()
 
-    response = login(editor).post(restore_url(story, first), follow=True, **ENGLISH)
+    response = logged_in(editor).post(restore_url(story, first), follow=True, **ENGLISH)
 
     messages = [str(message) for message in response.context["messages"]]
     assert any("cannot be restored" in message and "source #" in message for message in messages)
@@ -334,7 +334,7 @@ def correction_post(story, text, **fields):
 def test_a_correction_links_to_the_revision_its_save_recorded(editor, make_story):
     """The note added with a change points at the revision holding that change; the history page shows it."""
     story = make_story("Повінь на Дністрі", published_at=PUBLISHED)
-    client = login(editor)
+    client = logged_in(editor)
     assert_saved(client.post(change_url(story), resave_post(story)))
 
     story.refresh_from_db()
@@ -351,7 +351,7 @@ def test_a_correction_links_to_the_revision_its_save_recorded(editor, make_story
 def test_a_correction_without_other_changes_links_to_the_latest_revision(editor, make_story):
     """No content changed: no new revision, and the note points at the latest one."""
     story = make_story("Повінь на Дністрі", published_at=PUBLISHED)
-    client = login(editor)
+    client = logged_in(editor)
     assert_saved(client.post(change_url(story), resave_post(story)))
 
     story.refresh_from_db()

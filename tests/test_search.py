@@ -275,8 +275,6 @@ def test_long_queries_are_capped():
     assert search_terms("Пхеньян " * 1500) == [frozenset({"пхеньян"})]
 
 
-
-
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_stories_are_never_found(client, publish, state):
     """Drafts, stories in review, withdrawn, scheduled and embargoed stories are never found."""

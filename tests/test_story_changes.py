@@ -8,10 +8,10 @@ from django.utils import timezone
 from articles.changes import changes_url, text_diff
 from articles.models import Correction, Story
 from articles.revisions import record_revision
+from tests.people import staff_member
 from tests.states import HIDDEN_STATES
 from tests.test_metadata import json_ld, page
 from tests.test_revisions import edit
-from tests.test_workflow import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ PAGE_BUDGET = 8
 
 @pytest.fixture
 def editor(django_user_model):
-    return staff_user(django_user_model, "editor", "Editor")
+    return staff_member(django_user_model, "editor", "Editor")
 
 
 def published(story, editor, **fields):

@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from articles.models import Attribution, RelatedLink, Source, Story
 from articles.revisions import latest_revision
 from articles.suggestions import related_suggestions, source_finder, unattributed_mentions
+from tests.people import logged_in, staff_member
 from tests.states import HIDDEN_STATES
 from tests.test_admin import ENGLISH, change_url, story_post
-from tests.test_workflow import login, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_an_unknown_story_is_404(admin_client, sources):
 
 @pytest.fixture
 def reporters(django_user_model):
-    return staff_user(django_user_model, "reporter", "Reporter"), staff_user(django_user_model, "other", "Reporter")
+    return staff_member(django_user_model, "reporter", "Reporter"), staff_member(django_user_model, "other", "Reporter")
 
 
 def test_a_reporter_cannot_add_to_someone_elses_story(make_story, sources, reporters):
@@ -208,7 +208,7 @@ def test_a_reporter_cannot_add_to_someone_elses_story(make_story, sources, repor
     owner, other = reporters
     story = make_story("Чужа чернетка", body=BODY, status=Story.Status.DRAFT, created_by=owner)
 
-    response = login(other).post(attribute_url(story), {"source": sources["ft"].pk})
+    response = logged_in(other).post(attribute_url(story), {"source": sources["ft"].pk})
 
     assert response.status_code == 403
     assert not Attribution.objects.filter(story=story).exists()
@@ -219,15 +219,15 @@ def test_a_reporter_cannot_add_to_their_story_once_submitted(make_story, sources
     owner, _other = reporters
     story = make_story("На розгляді", body=BODY, status=Story.Status.IN_REVIEW, created_by=owner)
 
-    assert login(owner).post(attribute_url(story), {"source": sources["ft"].pk}).status_code == 403
-    assert 'id="story-suggestions"' not in login(owner).get(change_url(story)).content.decode()
+    assert logged_in(owner).post(attribute_url(story), {"source": sources["ft"].pk}).status_code == 403
+    assert 'id="story-suggestions"' not in logged_in(owner).get(change_url(story)).content.decode()
 
 
 def test_a_reporter_adds_a_suggested_source_to_their_own_draft(make_story, sources, reporters):
     owner, _other = reporters
     story = make_story("Моя чернетка", body=BODY, status=Story.Status.DRAFT, created_by=owner)
 
-    response = login(owner).post(attribute_url(story), {"source": sources["ft"].pk})
+    response = logged_in(owner).post(attribute_url(story), {"source": sources["ft"].pk})
 
     assert response.status_code == 302
     assert Attribution.objects.filter(story=story, source=sources["ft"]).exists()
@@ -402,7 +402,7 @@ def test_a_reporter_cannot_relate_stories_on_someone_elses_story(make_story, rel
     owner, other = reporters
     draft = make_story("Чужа чернетка про порти", tags=["Порти"], status=Story.Status.DRAFT, created_by=owner)
 
-    assert login(other).post(relate_url(draft), {"story": relatives["one_tag"].pk}).status_code == 403
+    assert logged_in(other).post(relate_url(draft), {"story": relatives["one_tag"].pk}).status_code == 403
     assert not RelatedLink.objects.filter(story=draft).exists()
 
 

@@ -4,12 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story, Tag, TaggedStory, TagRedirect
+from tests.people import logged_in, staff_member
 from tests.states import HIDDEN_STATES
 
 pytestmark = pytest.mark.django_db
@@ -17,22 +16,14 @@ pytestmark = pytest.mark.django_db
 CHANGELIST_URL = reverse("admin:articles_tag_changelist")
 
 
-def login(django_user_model, name, group):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def editor(django_user_model):
-    return login(django_user_model, "editor", "Editor")
+    return logged_in(staff_member(django_user_model, "editor", "Editor"))
 
 
 @pytest.fixture
 def reporter(django_user_model):
-    return login(django_user_model, "reporter", "Reporter")
+    return logged_in(staff_member(django_user_model, "reporter", "Reporter"))
 
 
 def story_in(make_story, state, headline, tags):

@@ -309,8 +309,6 @@ def test_invalid_filter_value_shows_an_error(client, world):
     assert "Північна Корея запустила ракету" in html
 
 
-
-
 @pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_unpublished_story_is_404_and_absent_from_every_list(client, world, publish, state):
     """Drafts, stories in review, withdrawn, scheduled and embargoed stories have no page and appear in no list."""

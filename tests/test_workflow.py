@@ -3,12 +3,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story
 from articles.workflow import GROUP_PERMISSIONS, can_transition
+from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, change_url, opened_version, story_post
 
 pytestmark = pytest.mark.django_db
@@ -18,25 +18,12 @@ PAST = datetime(2024, 3, 28, 8, 0, tzinfo=UTC)
 REASON = "Факти не підтвердилися."
 
 
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def staff_user(django_user_model, name, group=None):
-    user = django_user_model.objects.create_user(name, password="x", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def users(django_user_model, admin_user):
     return {
-        "reporter": staff_user(django_user_model, "reporter", "Reporter"),
-        "other_reporter": staff_user(django_user_model, "other", "Reporter"),
-        "editor": staff_user(django_user_model, "editor", "Editor"),
+        "reporter": staff_member(django_user_model, "reporter", "Reporter"),
+        "other_reporter": staff_member(django_user_model, "other", "Reporter"),
+        "editor": staff_member(django_user_model, "editor", "Editor"),
         "superuser": admin_user,
     }
 
@@ -87,7 +74,7 @@ ALLOWED_TO_REPORTER = {(Status.DRAFT, Status.IN_REVIEW)}
 def test_role_transition_table_through_the_change_form(users, role, start, target):
     """Through the real admin POST, reporters may only submit their own drafts; editors and superusers do it all."""
     story = story_in(start, users["reporter"])
-    response = post_change(login(users[role]), story, **target_fields(target))
+    response = post_change(logged_in(users[role]), story, **target_fields(target))
 
     allowed = role != "reporter" or (start, target) in ALLOWED_TO_REPORTER
     story.refresh_from_db()
@@ -117,7 +104,7 @@ def test_role_transition_table_through_the_actions(users, role, action, start, t
     """Reporters can submit their drafts for review but not publish or unpublish, even by posting the action."""
     story = story_in(start, users["reporter"])
     data = {"action": action, "_selected_action": [story.pk], "index": "0"}
-    login(users[role]).post(CHANGELIST_URL, data)
+    logged_in(users[role]).post(CHANGELIST_URL, data)
 
     allowed = role != "reporter" or action == "submit_for_review"
     story.refresh_from_db()
@@ -129,7 +116,7 @@ def test_forged_publish_post_by_a_reporter_is_refused_and_changes_nothing(users)
     story = story_in(Status.DRAFT, users["reporter"])
     before = Story.objects.values().get(pk=story.pk)
 
-    response = post_change(login(users["reporter"]), story, **target_fields(Status.PUBLISHED))
+    response = post_change(logged_in(users["reporter"]), story, **target_fields(Status.PUBLISHED))
 
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
@@ -140,7 +127,7 @@ def test_forged_publish_post_by_a_reporter_is_refused_and_changes_nothing(users)
 def test_reporter_form_offers_only_draft_and_review(users):
     """A reporter's status field lists only the states their role may choose for their draft."""
     story = story_in(Status.DRAFT, users["reporter"])
-    form = login(users["reporter"]).get(change_url(story)).context["adminform"].form
+    form = logged_in(users["reporter"]).get(change_url(story)).context["adminform"].form
     assert [value for value, _label in form.fields["status"].choices] == [Status.DRAFT, Status.IN_REVIEW]
 
 
@@ -149,7 +136,7 @@ def test_reporter_cannot_set_a_publication_time_even_on_a_draft(users):
     story = story_in(Status.DRAFT, users["reporter"])
     fields = target_fields("scheduled") | {"status": Status.DRAFT}
 
-    response = post_change(login(users["reporter"]), story, **fields)
+    response = post_change(logged_in(users["reporter"]), story, **fields)
 
     assert "published_at" in response.context["adminform"].form.errors
     story.refresh_from_db()
@@ -158,7 +145,7 @@ def test_reporter_cannot_set_a_publication_time_even_on_a_draft(users):
 
 def test_reporter_cannot_add_a_published_story(users):
     """The add form refuses a reporter's published story; a draft is saved with the reporter as its owner."""
-    client = login(users["reporter"])
+    client = logged_in(users["reporter"])
     refused = client.post(ADD_URL, story_post(**target_fields(Status.PUBLISHED)))
     assert refused.status_code == 200 and not Story.objects.exists()
 
@@ -171,7 +158,7 @@ def test_reporter_sees_and_opens_only_their_own_stories(users):
     mine = story_in(Status.DRAFT, users["reporter"], "Моя чернетка")
     theirs = story_in(Status.DRAFT, users["other_reporter"], "Чужа чернетка")
     submitted = story_in(Status.IN_REVIEW, users["reporter"], "Моя на розгляді")
-    client = login(users["reporter"])
+    client = logged_in(users["reporter"])
 
     rows = {story.headline for story in client.get(CHANGELIST_URL).context["cl"].result_list}
     assert rows == {"Моя чернетка", "Моя на розгляді"}
@@ -190,7 +177,7 @@ def test_reporter_cannot_edit_a_published_story_even_their_own(users):
     story = story_in(Status.PUBLISHED, users["reporter"], "Опублікована")
     data = story_post(headline="Переписано", slug=story.slug, **target_fields(Status.PUBLISHED))
 
-    assert login(users["reporter"]).post(change_url(story), data).status_code == 403
+    assert logged_in(users["reporter"]).post(change_url(story), data).status_code == 403
     story.refresh_from_db()
     assert story.headline == "Опублікована"
 
@@ -200,7 +187,7 @@ def test_withdrawing_requires_a_public_reason(users):
     story = story_in(Status.PUBLISHED, users["reporter"])
     fields = target_fields(Status.WITHDRAWN) | {"withdrawn_reason": " "}
 
-    response = post_change(login(users["editor"]), story, **fields)
+    response = post_change(logged_in(users["editor"]), story, **fields)
 
     assert "withdrawn_reason" in response.context["adminform"].form.errors
     story.refresh_from_db()
@@ -259,7 +246,7 @@ def test_republished_story_is_no_longer_gone(client, make_story):
 def test_transitions_are_audited_with_the_user(users):
     """Submitting, scheduling, withdrawing and publishing through the admin leave LogEntry lines naming who did it."""
     story = story_in(Status.DRAFT, users["reporter"])
-    reporter, editor = login(users["reporter"]), login(users["editor"])
+    reporter, editor = logged_in(users["reporter"]), logged_in(users["editor"])
 
     reporter.post(CHANGELIST_URL, {"action": "submit_for_review", "_selected_action": [story.pk], "index": "0"})
     post_change(editor, story, **target_fields("scheduled"))
@@ -285,7 +272,7 @@ def test_changelist_summarises_review_and_the_next_scheduled_story(users):
     now = timezone.now()
     Story.objects.create(headline="Пізніша", status=Status.PUBLISHED, published_at=now + timedelta(days=3))
     Story.objects.create(headline="Найближча", status=Status.PUBLISHED, published_at=now + timedelta(hours=5))
-    client = login(users["editor"])
+    client = logged_in(users["editor"])
 
     response = client.get(CHANGELIST_URL, **ENGLISH)
 
