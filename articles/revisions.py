@@ -121,6 +121,19 @@ def record_revision(story, user, comment):
     return latest_revision(story)
 
 
+BASELINE_COMMENT = "The story as stored before its first change here (imported, or saved before revisions were kept)."
+
+
+def record_baseline(story_pk):
+    """Keep a story's stored content as its first revision before it is changed, when it has no revision yet.
+
+    Imports and older stories have none; without this their first edit could be neither compared nor undone.
+    """
+    story = Story.objects.filter(pk=story_pk).first()
+    if story is not None and not story_versions(story).exists():
+        record_revision(story, None, BASELINE_COMMENT)
+
+
 class RestoreError(Exception):
     pass
 

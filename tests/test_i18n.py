@@ -8,9 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.utils import translation
 
+from articles.admin.labels import FORM_LABELS
 from articles.models import Attribution, RelatedLink, Section, Source, Story
 
 pytestmark = pytest.mark.django_db
@@ -340,3 +344,38 @@ def test_templates_print_no_untranslated_ukrainian():
         if re.search("[\u0400-\u04ff]", text):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def admin_form_labels(admin_user):
+    """The English labels of every field on the articles admin forms and their inlines."""
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    labels = set()
+    with translation.override("en"):
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_label != "articles" or not model_admin.has_add_permission(request):
+                continue
+            forms = [model_admin.get_form(request)]
+            forms += [inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)]
+            labels |= {str(field.label) for form in forms for field in form.base_fields.values() if field.label}
+    return labels
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_change_messages_name_fields_in_the_editor_language(admin_user, language):
+    """History and audit lines ("Changed Headline and Body.") translate every admin form label."""
+    labels = admin_form_labels(admin_user)
+    assert {"Headline", "Body", "Tags", "Citing sentence"} <= labels
+    assert labels <= set(FORM_LABELS), sorted(labels - set(FORM_LABELS))
+    messages = read_po((ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb"))
+    untranslated = [label for label in labels if not (messages.get(label) and messages.get(label).string)]
+    assert not untranslated, untranslated
+
+
+def test_a_change_message_reads_in_ukrainian(admin_user, story):
+    """An admin log line recorded in English is shown with Ukrainian field names."""
+    entry = LogEntry.objects.log_actions(
+        admin_user.pk, [story], CHANGE, change_message=[{"changed": {"fields": ["Headline", "Body"]}}], single_object=True
+    )
+    with translation.override("uk"):
+        assert entry.get_change_message() == "Змінені Заголовок та Текст."

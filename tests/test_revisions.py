@@ -359,3 +359,34 @@ def test_a_correction_without_other_changes_links_to_the_latest_revision(editor,
 
     assert Revision.objects.count() == 1
     assert Correction.objects.get().revision == Revision.objects.get()
+
+
+def test_an_imported_story_keeps_its_stored_content_as_the_first_revision(editor, make_story):
+    """A story that has no revision (imported, demo) is kept as it was before its first edit, which can be undone."""
+    story = make_story("Імпортована назва", published_at=PUBLISHED, tags=["КНДР"])
+    story.tags.add("Санкції")
+    client = logged_in(editor)
+
+    assert_saved(client.post(change_url(story), resave_post(story, headline="Назва після редагування")))
+
+    baseline, edit = story_revisions(story).order_by("pk")
+    assert baseline.user is None and "before its first change" in baseline.get_comment()
+    assert baseline.version_set.get(content_type__model="story").field_dict["headline"] == "Імпортована назва"
+    assert edit.user == editor
+    history = client.get(history_url(story), **ENGLISH).content.decode()
+    assert "<del>Імпортована назва</del><ins>Назва після редагування</ins>" in history
+
+    assert client.post(restore_url(story, baseline)).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Імпортована назва" and sorted(story.tags.names()) == ["КНДР", "Санкції"]
+
+
+def test_the_publish_action_keeps_the_draft_it_published(editor, make_story):
+    """Publishing from the list records the story before and after, so "what changed" has a public baseline."""
+    story = make_story("Чернетка з імпорту", status=Story.Status.DRAFT, published_at=None)
+    logged_in(editor).post(
+        reverse("admin:articles_story_changelist"), {"action": "publish", "_selected_action": [story.pk]}
+    )
+    before, after = story_revisions(story).order_by("pk")
+    assert before.version_set.get(content_type__model="story").field_dict["status"] == Story.Status.DRAFT
+    assert after.version_set.get(content_type__model="story").field_dict["status"] == Story.Status.PUBLISHED

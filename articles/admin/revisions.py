@@ -32,6 +32,7 @@ from articles.models import (
 from articles.revisions import (
     RestoreError,
     latest_revision,
+    record_baseline,
     record_revision,
     restore_revision,
     revision_label,
@@ -199,6 +200,11 @@ class StoryRevisionsMixin:
             if saved := request.__dict__.pop(SAVE_KEY, None):
                 self.record_saved_story(request, *saved)
         return response
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            record_baseline(obj.pk)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

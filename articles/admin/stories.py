@@ -20,7 +20,7 @@ from articles.images.renditions import make_renditions_after_commit, record_orig
 from articles.linking import resolve_links_for
 from articles.models import Attribution, Byline, Correction, RelatedLink, Story, Tag
 from articles.previews import preview_story, render_preview, share, shared_url
-from articles.revisions import record_revision
+from articles.revisions import record_baseline, record_revision
 from articles.workflow import (
     allowed_statuses,
     can_edit,
@@ -295,6 +295,8 @@ class StoryAdmin(
         pending = [story for story in pending if can_transition(request.user, story, Story.Status.PUBLISHED)]
         published, refused = prepare_publication(pending, timezone.now())
         for story in published:
+            record_baseline(story.pk)
+        for story in published:
             story.version = F("version") + 1
         Story.objects.bulk_update(published, ["status", "published_at", "updated_at", "version"])
         # Read back, so the instances handed on (log entries, revisions) hold the stored number, not an expression.
@@ -319,6 +321,8 @@ class StoryAdmin(
     @admin.action(description=_("Unpublish the selected stories (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
         live = list(queryset.filter(status=Story.Status.PUBLISHED).select_related(None).prefetch_related(None))
+        for story in live:
+            record_baseline(story.pk)
         count = Story.objects.filter(pk__in=[story.pk for story in live]).update(
             status=Story.Status.DRAFT, updated_at=timezone.now(), version=F("version") + 1
         )
@@ -335,6 +339,8 @@ class StoryAdmin(
         drafts = queryset.filter(status=Story.Status.DRAFT).select_related(None).prefetch_related(None)
         drafts = drafts.only("headline", "status", "created_by")
         ready = [story for story in drafts if can_transition(request.user, story, Story.Status.IN_REVIEW)]
+        for story in ready:
+            record_baseline(story.pk)
         count = Story.objects.filter(pk__in=[story.pk for story in ready]).update(
             status=Story.Status.IN_REVIEW, updated_at=timezone.now(), version=F("version") + 1
         )

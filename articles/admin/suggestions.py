@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Story
-from articles.revisions import record_revision
+from articles.revisions import record_baseline, record_revision
 from articles.suggestions import (
     SuggestionRefused,
     attribute_mentioned_source,
@@ -85,6 +85,7 @@ class SuggestionsMixin:
         story = self.editable_story(request, object_id)
         try:
             with transaction.atomic():
+                record_baseline(story.pk)
                 added = accept(story, request.POST.get(field, ""))
                 if added is not None:
                     log_message, user_message = describe(added)
