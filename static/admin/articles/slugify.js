@@ -105,12 +105,16 @@
         return;
     }
     root.URLify = URLify;
-    // A new story's slug follows the language too, as long as nobody has typed into the slug field.
+    // A new story's slug follows the language too, as long as nobody has typed into the slug field; and every
+    // input, not only a key coming up (prepopulate.js listens to keyup): pasting with the mouse, dictation and
+    // input methods type without one.
     root.addEventListener('DOMContentLoaded', function() {
         const select = root.document.getElementById('id_language');
         const headline = root.document.getElementById('id_headline');
         if (select && headline && root.django && root.django.jQuery) {
-            select.addEventListener('change', () => root.django.jQuery(headline).trigger('change'));
+            const refresh = () => root.django.jQuery(headline).trigger('change');
+            select.addEventListener('change', refresh);
+            headline.addEventListener('input', refresh);
         }
     });
 })(typeof window === 'undefined' ? globalThis : window);
