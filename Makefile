@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3.11 python3; do \
 # Settings for `make run`: a production-like server over plain HTTP on the local machine.
 RUN_ENV = DEBUG=0 SERVE_MEDIA=1 SECURE_COOKIES=0 ALLOWED_HOSTS='$(ALLOWED_HOSTS)'
 
-.PHONY: help run test lint locale bench bench-import clean
+.PHONY: help run test lint locale bench bench-admin bench-import clean
 
 help:
 	@echo "make run    set up everything, load the demo and serve on http://$(HOST):$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint   ruff and the missing-migrations check"
 	@echo "make locale compile the translation catalogues (locale/*/LC_MESSAGES/django.po) with Babel"
 	@echo "make bench  time the story page"
+	@echo "make bench-admin  time the story's admin: change form, save, history and conflict page"
 	@echo "make bench-import  import 10,000 ninjs stories into SQLite and PostgreSQL, then again unchanged"
 	@echo "make clean  remove the virtualenv, collected static files and caches"
 
@@ -65,6 +66,9 @@ lint: $(VENV)/.stamp-dev
 
 bench: $(VENV)/.stamp-dev
 	$(PY) scripts/bench_story_page.py
+
+bench-admin: $(VENV)/.stamp-dev
+	$(PY) scripts/bench_admin.py
 
 # 10,000 ninjs stories into SQLite, then PostgreSQL when BENCH_POSTGRES_URL answers; first import and re-import.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
