@@ -35,6 +35,8 @@ PARTS = {
     RelatedLink: ("related_links", "story"),
     TaggedStory: ("tagged_items", "content_object"),
 }
+NAMED_PARTS = ["bylines__author", "attributions__source", "related_links", "tagged_items__tag",
+               "tagged_items__content_object"]
 # What a part must still find to be restored (required foreign keys), and what it may lose (nullable ones).
 REQUIRED_REFERENCES = {Byline: ("author", Author), Attribution: ("source", Source), TaggedStory: ("tag", Tag)}
 OPTIONAL_REFERENCES = {Story: [("section", Section), ("translation_of", Story)], RelatedLink: [("target", Story)]}
@@ -117,7 +119,8 @@ def record_revision(story, user, comment):
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(user)
         reversion.set_comment(comment)
-        reversion.add_to_revision(Story.objects.get(pk=story.pk))
+        # Each part's row is kept with its name (str(): author, source, tag): loaded here, not one query a row.
+        reversion.add_to_revision(Story.objects.prefetch_related(*NAMED_PARTS).get(pk=story.pk))
     return latest_revision(story)
 
 
