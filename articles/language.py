@@ -7,6 +7,16 @@ weighed by words and endings that only one of the two languages uses.
 
 import re
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    UKRAINIAN = "uk", _("Ukrainian")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+
+
 UKRAINIAN_LETTERS = set("іїєґІЇЄҐ")
 RUSSIAN_LETTERS = set("ыэъёЫЭЪЁ")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
