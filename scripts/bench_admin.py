@@ -17,14 +17,12 @@ than the expected one stops the run with a non-zero exit.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench .venv/bin/python scripts/bench_admin.py
 """
 
-import io
 import itertools
 import os
 import statistics
 import sys
 import time
 from contextlib import nullcontext
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,22 +33,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_content import build_content  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from articles.models import Source, Story  # noqa: E402
+from articles.models import Story  # noqa: E402
 from articles.revisions import story_revisions  # noqa: E402
 
-# The same story, sources and tags as scripts/bench_story_page.py, which cannot be imported: it sets Django up
-# and may swap the cache for Redis as it loads.
-SEED = ROOT.parent / "shared" / "seed" / "story-uk-naryshkin-pyongyang.txt"
-SAMPLE = ROOT / "tests" / "fixtures" / "stories" / "bridge-uk.txt"
-SOURCES = ["ЦТАК", "Служба зовнішньої розвідки РФ\nСЗР", "Радіо Свобода", "Financial Times", "RUSI", "Білий дім",
-           "Укрінформ", "Укравтодор", "Суспільне"]
 WARMUP, ROUNDS = 5, 30
 HISTORY_REVISIONS = 50
 
@@ -58,22 +50,6 @@ HISTORY_REVISIONS = 50
 class UnexpectedStatus(Exception):
     pass
 
-
-def build_content():
-    for entry in SOURCES:
-        name, *aliases = entry.split("\n")
-        Source.objects.create(name=name, aliases="\n".join(aliases))
-    story_file = SEED if SEED.exists() else SAMPLE
-    call_command("import_stories", str(story_file), published_at="2024-03-28T12:00+02:00",
-                 tags="КНДР,Росія,Санкції,Розвідка", stdout=io.StringIO())
-    story = Story.objects.get()
-    for number in range(30):
-        other = Story.objects.create(
-            headline=f"Супутня новина {number}", lead="Лід.", body="<p>Текст.</p>", status="published",
-            published_at=story.published_at - timedelta(days=number + 1),
-        )
-        other.tags.add("КНДР" if number % 2 else "Росія")
-    return story, story_file
 
 
 def editor_client():

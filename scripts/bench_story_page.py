@@ -13,12 +13,10 @@ BENCH_REDIS_URL names a Redis database (its keys go under a bench prefix and are
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom .venv/bin/python scripts/bench_story_page.py
 """
 
-import io
 import os
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,37 +35,16 @@ if BENCH_REDIS_URL:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": BENCH_REDIS_URL, "KEY_PREFIX": BENCH_PREFIX}}
 
+from bench_content import build_content  # noqa: E402
 from django.core.cache import caches  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from articles.caching import bump_site_version  # noqa: E402
-from articles.models import Source, Story  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seed" / "story-uk-naryshkin-pyongyang.txt"
-SAMPLE = ROOT / "tests" / "fixtures" / "stories" / "bridge-uk.txt"
-SOURCES = ["ЦТАК", "Служба зовнішньої розвідки РФ\nСЗР", "Радіо Свобода", "Financial Times", "RUSI", "Білий дім",
-           "Укрінформ", "Укравтодор", "Суспільне"]
 WARMUP, ROUNDS = 50, 500
 
-
-def build_content():
-    for entry in SOURCES:
-        name, *aliases = entry.split("\n")
-        Source.objects.create(name=name, aliases="\n".join(aliases))
-    story_file = SEED if SEED.exists() else SAMPLE
-    call_command("import_stories", str(story_file), published_at="2024-03-28T12:00+02:00",
-                 tags="КНДР,Росія,Санкції,Розвідка", stdout=io.StringIO())
-    story = Story.objects.get()
-    for number in range(30):
-        other = Story.objects.create(
-            headline=f"Супутня новина {number}", lead="Лід.", body="<p>Текст.</p>", status="published",
-            published_at=story.published_at - timedelta(days=number + 1),
-        )
-        other.tags.add("КНДР" if number % 2 else "Росія")
-    return story, story_file
 
 
 def measure(url, cold):
