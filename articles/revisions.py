@@ -137,6 +137,24 @@ def record_baseline(story_pk):
         record_revision(story, None, BASELINE_COMMENT)
 
 
+IMPORT_COMMENT = "Updated by an import."
+
+
+def record_import_revisions(story_pks, chunk=1000):
+    """A revision for each story an import updated that already keeps revisions.
+
+    So an editor's next revision shows only their own change, not the import's. Stories without revisions get
+    their first one when someone changes them (record_baseline()).
+    """
+    for start in range(0, len(story_pks), chunk):
+        ids = [str(pk) for pk in story_pks[start:start + chunk]]
+        versions = Version.objects.get_for_model(Story).filter(object_id__in=ids)
+        # object_id is text: compared in Python, not joined to the integer primary key (PostgreSQL refuses that).
+        with_history = {int(pk) for pk in versions.values_list("object_id", flat=True).distinct()}
+        for story in Story.objects.filter(pk__in=with_history) if with_history else []:
+            record_revision(story, None, IMPORT_COMMENT)
+
+
 class RestoreError(Exception):
     pass
 

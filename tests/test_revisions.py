@@ -10,6 +10,7 @@ from articles.models import Attribution, Author, Byline, Correction, RelatedLink
 from articles.revisions import record_revision, story_revisions
 from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, ENGLISH, change_url, formset, naryshkin_inlines, story_post
+from tests.test_redirects import import_text
 
 pytestmark = pytest.mark.django_db
 
@@ -390,3 +391,32 @@ def test_the_publish_action_keeps_the_draft_it_published(editor, make_story):
     before, after = story_revisions(story).order_by("pk")
     assert before.version_set.get(content_type__model="story").field_dict["status"] == Story.Status.DRAFT
     assert after.version_set.get(content_type__model="story").field_dict["status"] == Story.Status.PUBLISHED
+
+
+def test_an_import_that_updates_an_edited_story_records_its_own_revision(editor, tmp_path):
+    """The import's change is a revision of its own, so the editor's next revision shows only the editor's change."""
+    path = tmp_path / "budget.txt"
+    path.write_text("Рада ухвалила бюджет\nЛід.\nПерший абзац.\n", encoding="utf-8")
+    import_text(path)
+    story = Story.objects.get()
+    client = logged_in(editor)
+    assert_saved(client.post(change_url(story), resave_post(story, lead="Лід редактора.")))
+    assert story_revisions(story).count() == 2  # as imported, then the editor's
+
+    path.write_text("Рада ухвалила бюджет\nЛід.\nПерший абзац, виправлений джерелом.\n", encoding="utf-8")
+    import_text(path)
+
+    latest = story_revisions(story).first()
+    assert (latest.user, latest.get_comment()) == (None, "Updated by an import.")
+    assert "виправлений джерелом" in latest.version_set.get(content_type__model="story").field_dict["body"]
+    import_text(path)  # unchanged: nothing to record
+    assert story_revisions(story).count() == 3
+
+
+def test_an_import_records_no_revision_for_stories_nobody_edited(tmp_path):
+    path = tmp_path / "budget.txt"
+    path.write_text("Рада ухвалила бюджет\nЛід.\nПерший абзац.\n", encoding="utf-8")
+    import_text(path)
+    path.write_text("Рада ухвалила бюджет\nНовий лід.\nПерший абзац.\n", encoding="utf-8")
+    import_text(path)
+    assert not Revision.objects.exists()

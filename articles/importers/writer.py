@@ -23,6 +23,7 @@ from articles.importers.slugger import DaySlugs
 from articles.mentions import MentionFinder
 from articles.models import Story
 from articles.redirects import remember_old_addresses
+from articles.revisions import record_import_revisions
 from articles.search import set_search_documents
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
@@ -66,6 +67,7 @@ class StoryWriter:
         self.relations = RelationWriter(self)
         self.report = Report()
         self.touched = []
+        self.updated = []  # pks of stories that were already stored
         self.loaded = False
 
     def load(self):
@@ -179,10 +181,12 @@ class StoryWriter:
             self.relations.collect(record, story)
         self.relations.write()
         self.touched += [story for _, story in new + changed]
+        self.updated += [story.pk for _, story in changed]
 
     def finish(self):
         """Work that needs every batch written: links and translations pointing across the input."""
         self.relations.resolve(self.touched)
+        record_import_revisions(self.updated)
         if self.touched:
             # Bulk writes send no signals: invalidate the cached public pages (again when the import commits).
             public_site_changed()
