@@ -4,12 +4,15 @@ Both sides are described as lists of lines (a headline is one line, a body one l
 line per row), so comparing them, and printing them, is the same for every field.
 """
 
+from typing import NamedTuple
+
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
+from taggit.utils import edit_string_for_tags
 
 from articles.html import block_texts
 from articles.models import Attribution, Byline, Correction, RelatedLink, Story
@@ -20,6 +23,11 @@ STORY_FIELDS = [
     "language", "slug", "translation_of", "hero_image_url", "hero_image_alt", "hero_image_caption",
     "hero_image_credit",
 ]
+# Fields whose input takes the stored value as it is (times, choices of other stories and inlines do not).
+COPYABLE_FIELDS = {
+    "headline", "lead", "body", "tags", "status", "withdrawn_reason", "language", "slug", "hero_image_url",
+    "hero_image_alt", "hero_image_caption", "hero_image_credit",
+}
 
 
 def byline_row(byline):
@@ -116,22 +124,42 @@ def submitted_rows(formset):
     return [text for _rank, text in sorted(kept, key=lambda item: item[0])]
 
 
+class Difference(NamedTuple):
+    label: str
+    theirs: list
+    yours: list
+    # The form field that "Use the stored version" fills, and with what; "" for fields it cannot fill in one go.
+    field: str = ""
+    stored_value: str = ""
+
+
+def stored_form_value(story, name):
+    """The stored value as the form's own input holds it, for the fields the panel can copy back into the form."""
+    if name not in COPYABLE_FIELDS:
+        return ""
+    if name == "tags":
+        return edit_string_for_tags(list(story.tags.all()))
+    return str(getattr(story, name) or "")
+
+
 def field_differences(stored, form, formsets):
-    """[(label, their lines, your lines)] for every field and inline where the stored story and the form differ."""
+    """A Difference for every field and inline where the stored story and the form differ."""
     rows = []
     for name in STORY_FIELDS:
         if name not in form.fields:
             continue
         theirs, yours = stored_lines(stored, name), submitted_lines(form, name)
         if theirs != yours:
-            rows.append((capfirst(Story._meta.get_field(name).verbose_name), theirs, yours))
+            label = capfirst(Story._meta.get_field(name).verbose_name)
+            field = form.add_prefix(name) if name in COPYABLE_FIELDS else ""
+            rows.append(Difference(label, theirs, yours, field, stored_form_value(stored, name)))
     for formset in formsets:
         if formset.model not in ROW_TEXT:
             continue
         theirs = [ROW_TEXT[formset.model](row) for row in getattr(stored, STORED_ROWS[formset.model]).all()]
         yours = submitted_rows(formset)
         if theirs != yours:
-            rows.append((capfirst(formset.model._meta.verbose_name_plural), theirs, yours))
+            rows.append(Difference(capfirst(formset.model._meta.verbose_name_plural), theirs, yours))
     return rows
 
 

@@ -111,11 +111,15 @@ def test_a_save_over_a_newer_headline_is_refused_and_the_editor_can_merge(olena,
     assert form["loaded_version"].value() == "2"
     page = response.content.decode()
     assert "Олена Петренко saved this story at" in page
-    differences = {label: (theirs, yours) for label, theirs, yours in response.context["conflict"]["differences"]}
+    differences = {label: (theirs, yours) for label, theirs, yours, *_ in response.context["conflict"]["differences"]}
     assert differences == {
         "Headline": (["Назва від Олени"], ["Стара назва"]),
         "Lead": (["Старий лід."], ["Лід від Тараса."]),
     }
+
+    # Each stored value can be put back into its field in one click (static/admin/articles/conflict.js).
+    assert 'data-use-stored="headline" data-stored-value="Назва від Олени"' in page
+    assert 'data-use-stored="lead" data-stored-value="Старий лід."' in page
 
     merged = form_data(loaded_b, 2, headline="Назва від Олени", lead="Лід від Тараса.")
     assert_saved(taras.post(change_url(story), merged))
@@ -137,7 +141,7 @@ def test_a_conflict_in_the_inlines_saves_neither_the_story_nor_its_rows(olena, t
     assert [a.source.name for a in story.attributions.all()] == ["ЦТАК"]
     assert Attribution.objects.get(story=story).sentence == ""
     assert list(story.tags.names()) == []
-    differences = {label: (theirs, yours) for label, theirs, yours in response.context["conflict"]["differences"]}
+    differences = {label: (theirs, yours) for label, theirs, yours, *_ in response.context["conflict"]["differences"]}
     assert differences["Attributions"] == (["ЦТАК"], ["ЦТАК — Повідомило ЦТАК.", "Радіо Свобода"])
     assert differences["Tags"] == ([], ["КНДР, Росія"])
     assert "Byline" not in differences
@@ -161,7 +165,7 @@ def test_an_admin_action_in_between_also_conflicts(olena, taras, story):
     assert response.status_code == 200
     story.refresh_from_db()
     assert (story.status, story.headline) == (Story.Status.DRAFT, "Стара назва")
-    differences = {label: (theirs, yours) for label, theirs, yours in response.context["conflict"]["differences"]}
+    differences = {label: (theirs, yours) for label, theirs, yours, *_ in response.context["conflict"]["differences"]}
     assert differences["Status"] == (["draft"], ["published"])
     # Unpublishing is audited, so the panel names who did it.
     assert "Олена Петренко" in response.content.decode()

@@ -86,7 +86,8 @@ class ConcurrentEditingMixin:
 
     @property
     def media(self):
-        return super().media + forms.Media(js=[forms.Script("admin/articles/presence.js", defer=True)])
+        scripts = [forms.Script(f"admin/articles/{name}.js", defer=True) for name in ("presence", "conflict")]
+        return super().media + forms.Media(js=scripts)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and obj.pk is not None:

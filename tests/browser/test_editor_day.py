@@ -243,6 +243,10 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
     assert "Олена Петренко" in second.locator("#story-presence").inner_text()
 
     first.fill("input[name='headline']", "Уряд підвищив мінімальну зарплату до 8500 гривень")
+    first.locator(".field-body [contenteditable='true']").click()
+    first.keyboard.press("Control+End")
+    first.keyboard.press("Enter")
+    first.keyboard.type("Profspilky pidtrymaly.")
     save(first)
     second.fill("textarea[name='lead']", "З 1 січня 2027 року, повідомив Мінфін.")
     save(second)
@@ -254,9 +258,13 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
     assert "8500 гривень" in panel.inner_text()
     assert second.locator("textarea[name='lead']").input_value() == "З 1 січня 2027 року, повідомив Мінфін."
 
-    second.fill("input[name='headline']", "Уряд підвищив мінімальну зарплату до 8500 гривень")
+    panel.locator("[data-use-stored='headline']").click()
+    assert second.locator("input[name='headline']").input_value() == story.headline
+    panel.locator("[data-use-stored='body']").click()
+    assert "Profspilky pidtrymaly." in second.locator(".field-body [contenteditable='true']").inner_text()
     save(second)
     story.refresh_from_db()
     assert story.headline == "Уряд підвищив мінімальну зарплату до 8500 гривень"
     assert story.lead == "З 1 січня 2027 року, повідомив Мінфін."
+    assert "<p>Рішення ухвалили.</p>" in story.body and "<p>Profspilky pidtrymaly.</p>" in story.body
     assert not first.errors and not second.errors
