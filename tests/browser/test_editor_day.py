@@ -102,6 +102,14 @@ def write_body(page, paragraphs):
         page.keyboard.type(paragraph)
 
 
+def wait_for_caret(page, condition):
+    """The body editor takes the caret from the page's selection a moment after a click: wait for `condition`."""
+    page.wait_for_function(f"""() => {{
+        const {{selection, doc}} = document.querySelector('.field-body .tiptap').editor.state;
+        return {condition};
+    }}""")
+
+
 def add_inline_row(page, prefix):
     """Click the inline's "add another" link and return the new row's field-name prefix."""
     total = page.locator(f"input[name='{prefix}-TOTAL_FORMS']")
@@ -138,6 +146,7 @@ def test_reporter_writes_a_draft_with_links_and_a_source_and_submits_it(admin_ta
 
     # The cursor in the first paragraph: «Read also» goes after it, as a related link, not into the body.
     page.locator(".field-body [contenteditable='true'] p").first.click()
+    wait_for_caret(page, "selection.$from.index(0) === 0")
     page.locator("[data-read-also-open]").click()
     page.locator("[data-read-also-search]").fill("Сеул")
     page.locator("[data-read-also-results] button", has_text=earlier.headline).click()
@@ -243,8 +252,11 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
     assert "Олена Петренко" in second.locator("#story-presence").inner_text()
 
     first.fill("input[name='headline']", "Уряд підвищив мінімальну зарплату до 8500 гривень")
-    first.locator(".field-body [contenteditable='true']").click()
-    first.keyboard.press("Control+End")
+    # The caret at the end of the last paragraph: a click at the right end of its line.
+    last = first.locator(".field-body [contenteditable='true'] p").last
+    box = last.bounding_box()
+    last.click(position={"x": box["width"] - 2, "y": box["height"] / 2})
+    wait_for_caret(first, "selection.from === doc.content.size - 1")
     first.keyboard.press("Enter")
     first.keyboard.type("Profspilky pidtrymaly.")
     save(first)
