@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Attribution, Byline, RelatedLink, Section, Source, Story
+from articles.workflow import is_editor
 
 ARTICLES = Path(__file__).resolve().parents[1] / "articles"
 DEMO = ARTICLES / "demo"
@@ -114,8 +115,25 @@ def test_demo_admin_keeps_one_password(tmp_path):
     second = run("demo_admin", "--host", "example.test", "--port", "9000", "--password-file", str(password_file))
 
     password = password_file.read_text().strip()
-    assert first == second == f"Admin: http://example.test:9000/admin/  login: admin  password: {password}\n"
+    assert first == second == (
+        f"Admin: http://example.test:9000/admin/  login: admin  password: {password}\n"
+        "To try the roles, log in as reporter (Reporter), editor (Editor) with the same password.\n"
+    )
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password(password)
     assert password_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_demo_admin_makes_a_reporter_and_an_editor_to_try_the_roles(tmp_path):
+    password_file = tmp_path / "password"
+    run("demo_admin", "--password-file", str(password_file))
+    password = password_file.read_text().strip()
+
+    users = get_user_model().objects
+    reporter, editor = users.get(username="reporter"), users.get(username="editor")
+    assert reporter.check_password(password) and editor.check_password(password)
+    assert reporter.is_staff and not reporter.is_superuser and not is_editor(reporter)
+    assert editor.is_staff and not editor.is_superuser and is_editor(editor)
+    assert editor.get_full_name() == "Олена Петренко"

@@ -4,9 +4,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from articles.workflow import EDITOR, REPORTER
+
 USERNAME = "admin"
+# Staff to try the roles with (same password): (username, group, first name, last name).
+DEMO_STAFF = [("reporter", REPORTER, "Марія", "Коваленко"), ("editor", EDITOR, "Олена", "Петренко")]
 
 
 def read_or_create_password(path):
@@ -25,7 +30,7 @@ def read_or_create_password(path):
 
 
 class Command(BaseCommand):
-    help = f"Ensure the demo superuser {USERNAME!r} exists and print how to log in."
+    help = f"Ensure the demo superuser {USERNAME!r}, a reporter and an editor exist and print how to log in."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="host shown in the admin URL")
@@ -44,4 +49,18 @@ class Command(BaseCommand):
             user.is_active = user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
+        for username, role, first_name, last_name in DEMO_STAFF:
+            ensure_staff(username, role, password, first_name=first_name, last_name=last_name)
         self.stdout.write(f"Admin: http://{host}:{port}/admin/  login: {USERNAME}  password: {password}")
+        roles = ", ".join(f"{username} ({role})" for username, role, *_names in DEMO_STAFF)
+        self.stdout.write(f"To try the roles, log in as {roles} with the same password.")
+
+
+def ensure_staff(username, role, password, **names):
+    """A staff member of the group `role` (made by migration 0007) who logs in with `password`."""
+    user, _created = get_user_model().objects.get_or_create(username=username, defaults=names)
+    if not (user.is_active and user.is_staff and user.check_password(password)):
+        user.is_active = user.is_staff = True
+        user.set_password(password)
+        user.save()
+    user.groups.add(Group.objects.get(name=role))
