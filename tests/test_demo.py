@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -105,6 +106,20 @@ class TestLoadDemo:
 
         assert "nothing changed" in output
         assert database_state() == before
+
+    def test_an_editors_changes_survive_the_next_start(self):
+        """`make run` loads the demo on every start: a story an editor renamed and moved is kept as they left it."""
+        run("load_demo")
+        story = Story.objects.filter(status=Story.Status.PUBLISHED).first()
+        story.headline = f"{story.headline} (оновлено)"
+        story.published_at -= timedelta(hours=3)
+        story.save()
+
+        output = run("load_demo")
+
+        assert "nothing changed" in output
+        story.refresh_from_db()
+        assert story.headline.endswith("(оновлено)") and Story.objects.count() == len(MANIFEST)
 
 
 @pytest.mark.django_db

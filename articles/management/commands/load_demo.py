@@ -1,6 +1,5 @@
 import json
 from collections import Counter
-from datetime import datetime
 from io import BytesIO, StringIO
 from pathlib import Path
 
@@ -81,11 +80,10 @@ class Command(BaseCommand):
             stdout=out,
             verbosity=verbosity,
         )
-        headline = path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
-        published_at = datetime.fromisoformat(entry["published_at"])
-        story = Story.objects.filter(headline=headline, published_at=published_at).order_by("pk").first()
+        # By its import key, not its text: editors may have changed the headline or time since (their edits stay).
+        story = Story.objects.filter(origin="text", external_id=path.name).first()
         if story is None:
-            raise CommandError(f"{path.name}: the importer did not create a story headed {headline!r}")
+            raise CommandError(f"{path.name}: the importer did not create a story from this file")
         return story
 
     @staticmethod
