@@ -343,6 +343,7 @@ class Story(models.Model):
 
 # A story's parts, the editors' notes, previews, presence and old addresses live in their own modules;
 # importing them here registers them.
+from articles.audit import AuditEntry  # noqa: E402,F401
 from articles.editorial import Correction, EditingSession, SharedPreview  # noqa: E402,F401
 from articles.parts import Attribution, Byline, RelatedLink  # noqa: E402,F401
 from articles.redirects import StoryRedirect, TagRedirect  # noqa: E402,F401

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
+from articles import audit
 from articles.images.renditions import make_renditions_after_commit, renditions_current
 from articles.models import Attribution, Author, Byline, RelatedLink, Section, Source, Story, Tag, TaggedStory
 
@@ -124,7 +125,7 @@ def record_revision(story, user, comment):
     return latest_revision(story)
 
 
-BASELINE_COMMENT = "The story as stored before its first change here (imported, or saved before revisions were kept)."
+BASELINE_COMMENT = audit.line(audit.BASELINE)
 
 
 def record_baseline(story_pk):
@@ -137,7 +138,7 @@ def record_baseline(story_pk):
         record_revision(story, None, BASELINE_COMMENT)
 
 
-IMPORT_COMMENT = "Updated by an import."
+IMPORT_COMMENT = audit.line(audit.IMPORTED)
 
 
 def record_import_revisions(story_pks, chunk=1000):
@@ -229,4 +230,4 @@ def revision_label(revision):
 
 def restore_comment(revision):
     author = revision.user.get_username() if revision.user else "unknown"
-    return f"Restored the revision of {revision_label(revision)} by {author}."
+    return audit.line(audit.RESTORED_REVISION, date=revision_label(revision), user=author)

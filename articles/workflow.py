@@ -6,6 +6,7 @@ the admin actions and the tests all ask these functions, so a rule changed here 
 
 from django.utils import timezone
 
+from articles import audit
 from articles.models import Story
 
 Status = Story.Status
@@ -69,11 +70,11 @@ def transition_message(old_status, story, now=None):
     now = now or timezone.now()
     new_status = story.status
     if new_status == Status.IN_REVIEW and old_status != Status.IN_REVIEW:
-        return "Submitted for review."
+        return audit.line(audit.SUBMITTED)
     if new_status == Status.WITHDRAWN and old_status != Status.WITHDRAWN:
-        return f"Withdrawn. Reason: {story.withdrawn_reason}"
+        return audit.line(audit.WITHDRAWN, reason=story.withdrawn_reason)
     if new_status == Status.PUBLISHED and old_status != Status.PUBLISHED:
         if story.published_at and story.published_at > now:
-            return f"Scheduled for {timezone.localtime(story.published_at):%Y-%m-%d %H:%M %Z}."
-        return "Published."
+            return audit.line(audit.SCHEDULED, time=f"{timezone.localtime(story.published_at):%Y-%m-%d %H:%M %Z}")
+        return audit.line(audit.PUBLISHED)
     return ""

@@ -8,14 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from articles.audit import PLACEHOLDER, TEMPLATES, translated
 from articles.models import Story, Tag
 from tests.people import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
 
-AUDIT_URL = reverse("admin:admin_logentry_changelist")
+AUDIT_URL = reverse("admin:articles_auditentry_changelist")
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -48,7 +50,7 @@ def test_reporters_may_not_read_the_audit_log(reporter, editor_user, make_story)
     entry = log(editor_user, make_story("Опублікована"), "Published.")
 
     assert reporter.get(AUDIT_URL).status_code == 403
-    assert reporter.get(reverse("admin:admin_logentry_change", args=[entry.pk])).status_code == 403
+    assert reporter.get(reverse("admin:articles_auditentry_change", args=[entry.pk])).status_code == 403
     assert AUDIT_URL not in reporter.get(reverse("admin:index")).content.decode()
 
 
@@ -64,11 +66,11 @@ def test_editors_and_superusers_read_it(editor, admin_client, editor_user, make_
 
 def test_nothing_in_the_log_can_be_added_changed_or_deleted(editor, admin_client, editor_user, make_story):
     entry = log(editor_user, make_story("Опублікована"), "Published.")
-    change_url = reverse("admin:admin_logentry_change", args=[entry.pk])
+    change_url = reverse("admin:articles_auditentry_change", args=[entry.pk])
 
     for client in (editor, admin_client):
-        assert client.get(reverse("admin:admin_logentry_add")).status_code == 403
-        assert client.get(reverse("admin:admin_logentry_delete", args=[entry.pk])).status_code == 403
+        assert client.get(reverse("admin:articles_auditentry_add")).status_code == 403
+        assert client.get(reverse("admin:articles_auditentry_delete", args=[entry.pk])).status_code == 403
         page = client.get(change_url, **ENGLISH)
         assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
         client.post(change_url, {"change_message": "Forged."})
@@ -162,3 +164,39 @@ def test_the_log_page_costs_the_same_with_5_or_50_entries(editor, editor_user, m
 
     assert len(response.context["cl"].result_list) == 50
     assert len(many) == len(few)
+
+
+def test_the_audit_log_is_in_the_newsroom_section_of_the_admin(editor):
+    html = editor.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert f'<a href="{AUDIT_URL}">Журнал дій</a>' in html
+
+
+@pytest.mark.parametrize(("stored", "ukrainian"), [
+    ("Published.", "Опубліковано."),
+    ("Scheduled for 2024-03-28 10:00 EET.", "Заплановано на 2024-03-28 10:00 EET."),
+    ("Withdrawn. Reason: Помилка в даних.", "Знято з публікації. Причина: Помилка в даних."),
+    ("Merged tags КНДР, Корея into Північна Корея.", "Теми КНДР, Корея об'єднано в тему Північна Корея."),
+    ("Restored revision 7 of 28.03.2024 10:15.", "Відновлено ревізію 7 від 28.03.2024 10:15."),
+    ("Something an older version wrote.", "Something an older version wrote."),
+])
+def test_audit_lines_are_stored_in_english_and_read_in_the_editors_language(stored, ukrainian):
+    with translation.override("uk"):
+        assert translated(stored) == ukrainian
+    with translation.override("en"):
+        assert translated(stored) == stored
+
+
+def test_every_audit_line_is_translated(editor):
+    """Each template of articles.audit has a Ukrainian and a Russian translation with the same placeholders."""
+    for language in ("uk", "ru"):
+        with translation.override(language):
+            for template in TEMPLATES:
+                assert gettext(template) != template, (language, template)
+                assert PLACEHOLDER.findall(gettext(template)) == PLACEHOLDER.findall(template), (language, template)
+
+
+def test_the_story_history_reads_audit_lines_in_ukrainian(editor, editor_user, make_story):
+    story = make_story("Історія з журналом")
+    LogEntry.objects.log_actions(editor_user.pk, [story], CHANGE, change_message="Published.", single_object=True)
+    html = editor.get(reverse("admin:articles_story_history", args=[story.pk]), HTTP_ACCEPT_LANGUAGE="uk")
+    assert "Опубліковано." in html.content.decode()

@@ -261,8 +261,9 @@ def test_transitions_are_audited_with_the_user(users):
     assert messages[1].startswith("Scheduled for ")
     assert messages[2] == f"Withdrawn. Reason: {REASON}"
     assert messages[3] == "Published."
+    # Stored in English, shown in the editor's language (Ukrainian by default).
     history = editor.get(reverse("admin:articles_story_history", args=[story.pk]))
-    assert "Submitted for review." in history.content.decode()
+    assert "Надіслано на розгляд." in history.content.decode()
 
 
 def test_changelist_summarises_review_and_the_next_scheduled_story(users):

@@ -8,12 +8,12 @@ stories still in the works and other people's edits.
 from collections import defaultdict
 
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.audit import AuditEntry
 from articles.workflow import is_editor
 
 
@@ -45,7 +45,7 @@ class AuditChangeList(ChangeList):
         mark_existing_objects(self.result_list)
 
 
-@admin.register(LogEntry)
+@admin.register(AuditEntry)
 class AuditLogAdmin(admin.ModelAdmin):
     list_display = ["action_time", "user", "logged_object", "action_flag", "message"]
     list_select_related = ["user", "content_type"]

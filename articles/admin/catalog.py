@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from articles import audit
 from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.models import Author, Section, Source, Tag, TaggedStory
 from articles.redirects import merge_tags
@@ -136,7 +137,7 @@ class TagAdmin(SlugFromNameAdmin):
         target = form.cleaned_data["merge_into"]
         merged = merge_tags(target, form.selected)
         names = ", ".join(tag.name for tag in merged)
-        self.log_change(request, target, f"Merged tags {names} into {target.name}.")
+        self.log_change(request, target, audit.line(audit.MERGED_TAGS, names=names, target=target.name))
         message = ngettext(
             "%(count)d tag was merged into “%(target)s”; its address now leads there.",
             "%(count)d tags were merged into “%(target)s”; their addresses now lead there.",

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles import audit
 from articles.models import SharedPreview, Story
 from articles.previews import shared_url
 from articles.workflow import can_view, is_editor
@@ -52,6 +53,7 @@ class SharedPreviewAdmin(admin.ModelAdmin):
         story_admin = self.admin_site.get_model_admin(Story)
         for shared in live:
             shared_on = timezone.localtime(shared.created_at)
-            story_admin.log_change(request, shared.story, f"Revoked the preview link shared on {shared_on:%Y-%m-%d %H:%M %Z}.")
+            revoked = audit.line(audit.REVOKED, time=f"{shared_on:%Y-%m-%d %H:%M %Z}")
+            story_admin.log_change(request, shared.story, revoked)
         message = ngettext("%(count)d preview link was revoked.", "%(count)d preview links were revoked.", len(live))
         self.message_user(request, message % {"count": len(live)}, messages.SUCCESS)

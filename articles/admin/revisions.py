@@ -16,6 +16,8 @@ from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from articles import audit
+from articles.audit import AuditEntry
 from articles.changes import PublicTexts, changes_url, text_diff, text_of
 from articles.models import (
     Attribution,
@@ -56,6 +58,11 @@ class HistoryEntry:
     changes: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     first: bool = False
+
+    @property
+    def comment(self):
+        """The revision's comment in the editor's language: Django's change message, or one of our audit lines."""
+        return audit.translated(self.revision.get_comment())
 
 
 class Names:
@@ -232,7 +239,12 @@ class StoryRevisionsMixin:
                 "revisions_truncated": truncated,
                 "can_restore": self.has_change_permission(request, story),
             }
-        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+        response = super().history_view(request, object_id, {**context, **(extra_context or {})})
+        if hasattr(response, "context_data"):
+            # Django lists LogEntry rows; as audit entries (the same rows) their lines read translated.
+            for action in response.context_data.get("action_list", []):
+                action.__class__ = AuditEntry
+        return response
 
     def restore_revision_view(self, request, object_id, revision_id):
         """POST: restore a revision's content (not its status or times), audited, for whoever may edit the story."""
@@ -249,7 +261,8 @@ class StoryRevisionsMixin:
         try:
             with transaction.atomic():
                 restore_revision(story, revision, request.user)
-                self.log_change(request, story, f"Restored revision {revision.pk} of {revision_label(revision)}.")
+                restored = audit.line(audit.RESTORED, number=revision.pk, date=revision_label(revision))
+                self.log_change(request, story, restored)
         except RestoreError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles import audit
 from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.concurrency import ConcurrentEditingMixin
 from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
@@ -224,7 +225,7 @@ class StoryAdmin(
         shared = share(story, request.user)
         url = request.build_absolute_uri(shared_url(shared))
         until = timezone.localtime(shared.expires_at)
-        self.log_change(request, story, f"Shared a preview link, valid until {until:%Y-%m-%d %H:%M %Z}.")
+        self.log_change(request, story, audit.line(audit.SHARED, time=f"{until:%Y-%m-%d %H:%M %Z}"))
         self.message_user(request, _("Preview link (works without logging in): %(url)s") % {"url": url})
         return HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
 
@@ -327,8 +328,8 @@ class StoryAdmin(
             status=Story.Status.DRAFT, updated_at=timezone.now(), version=F("version") + 1
         )
         for story in live:
-            self.log_change(request, story, "Unpublished: back to draft.")
-            record_revision(story, request.user, "Unpublished: back to draft.")
+            self.log_change(request, story, audit.line(audit.UNPUBLISHED))
+            record_revision(story, request.user, audit.line(audit.UNPUBLISHED))
         message = ngettext(
             "%(count)d story was moved back to draft.", "%(count)d stories were moved back to draft.", count
         )

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from articles import audit
 from articles.models import Story
 from articles.revisions import record_baseline, record_revision
 from articles.suggestions import (
@@ -109,9 +110,9 @@ class SuggestionsMixin:
 
 def describe_attribution(attribution):
     source = attribution.source.name
-    return f"Attributed to {source} (suggested).", _("%(source)s was added to the story's sources.") % {"source": source}
+    return audit.line(audit.ATTRIBUTED, source=source), _("%(source)s was added to the story's sources.") % {"source": source}
 
 
 def describe_related_link(link):
     user_message = _("“%(story)s” was added to the related stories.") % {"story": link.title}
-    return f"Added related story “{link.title}” (suggested).", user_message
+    return audit.line(audit.RELATED, title=link.title), user_message
