@@ -2,12 +2,27 @@
 
 import pytest
 
+from articles.changes import changes_url
+from articles.models import Correction
+from articles.revisions import record_revision
 from tests.browser.conftest import assert_page_sound
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
 MISSING = "/nothing-here/"
+
+
+def corrected_story_changes(newsroom):
+    """The public "what changed" page of a correction made to the lead story."""
+    story = newsroom.lead_story
+    record_revision(story, None, "Before the correction.")
+    story.lead = story.lead.replace("ворожим кроком", "ворожим і провокаційним кроком")
+    story.save()
+    revision = record_revision(story, None, "The correction.")
+    Correction.objects.create(story=story, text="Уточнено цитату в ліді.", revision=revision)
+    return changes_url(story, revision.pk)
+
 PAGES = {
     "home": lambda newsroom: "/",
     "story": lambda newsroom: newsroom.lead_story.get_absolute_url(),
@@ -15,6 +30,7 @@ PAGES = {
     "tag": lambda newsroom: "/tags/kndr/",
     "stories": lambda newsroom: "/stories/?date_after=2024-02-10&date_before=2024-03-31",
     "search": lambda newsroom: "/search/?q=Пхеньян",
+    "what-changed": corrected_story_changes,
     "not-found": lambda newsroom: MISSING,
 }
 
