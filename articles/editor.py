@@ -60,7 +60,7 @@ class StoryBodyWidget(AdminProseEditorWidget):
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["admin/articles/read-also.js"], css={"all": ["admin/articles/writing.css"]}
+            js=["admin/articles/read-also.js", "admin/articles/paste.js"], css={"all": ["admin/articles/writing.css"]}
         )
 
     def value_from_datadict(self, data, files, name):
@@ -69,6 +69,7 @@ class StoryBodyWidget(AdminProseEditorWidget):
         return "" if value is not None and value.strip() == EMPTY_DOCUMENT else value
 
     def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "data-clean-paste-url": reverse("admin:articles_story_clean_paste")}
         editor = super().render(name, value, attrs, renderer)
         return editor + format_html(
             READ_ALSO_DIALOG,

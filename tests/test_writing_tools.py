@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.urls import reverse
 from django.utils import translation
 
 from articles.editor import BODY_EXTENSIONS, StoryBodyWidget, body_allowlist
 from articles.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from articles.models import RelatedLink, Story
 from articles.readalso import extract_read_also
+from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, ENGLISH, assert_saved, change_url, story_post
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -315,3 +317,43 @@ def test_a_body_without_read_also_paragraphs_is_left_as_it_is():
     )
 
     assert extract_read_also(body) == (body, [])
+
+
+# Pasting: the editor sends the clipboard's HTML to the server's cleaner first (static/admin/articles/paste.js).
+
+CLEAN_PASTE_URL = reverse("admin:articles_story_clean_paste")
+
+
+@pytest.mark.django_db
+def test_pasted_word_markup_comes_back_as_the_body_would_store_it(admin_client):
+    pasted = (FIXTURES / "paste_word.html").read_text()
+
+    response = admin_client.post(CLEAN_PASTE_URL, {"html": pasted})
+
+    assert response.status_code == 200
+    assert response.json() == {"html": sanitize_html(pasted)}
+    assert "<ul><li>ремонт шкіл і садочків;</li>" in response.json()["html"]
+
+
+@pytest.mark.django_db
+def test_the_paste_cleaner_never_returns_a_script(admin_client):
+    response = admin_client.post(CLEAN_PASTE_URL, {"html": '<p onclick="x()">Текст<script>alert(1)</script></p>'})
+    assert response.json() == {"html": "<p>Текст</p>"}
+
+
+@pytest.mark.django_db
+def test_the_paste_cleaner_is_for_staff_who_write_stories(client, django_user_model):
+    assert client.post(CLEAN_PASTE_URL, {"html": "<p>x</p>"}).status_code == 302  # to the login page
+    reporter = logged_in(staff_member(django_user_model, "reporter", "Reporter"))
+    assert reporter.post(CLEAN_PASTE_URL, {"html": "<p>x</p>"}).status_code == 200
+    bystander = logged_in(staff_member(django_user_model, "bystander"))
+    assert bystander.post(CLEAN_PASTE_URL, {"html": "<p>x</p>"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_paste_cleaner_wants_a_post_with_its_csrf_token_and_a_paste_sized_input(admin_user):
+    client = logged_in(admin_user, enforce_csrf_checks=True)
+    assert client.get(CLEAN_PASTE_URL).status_code == 405
+    assert client.post(CLEAN_PASTE_URL, {"html": "<p>x</p>"}).status_code == 403
+    too_large = logged_in(admin_user).post(CLEAN_PASTE_URL, {"html": "<p>" + "x" * (2 * 1024 * 1024) + "</p>"})
+    assert too_large.status_code == 413

@@ -4,16 +4,25 @@
 - A "Читайте також: «…»" paragraph left in a saved body becomes a related link at that place (articles/readalso.py).
 - A new story's slug is filled from its headline while typing, by static/admin/articles/slugify.js, which replaces
   Django's URLify (it reads Ukrainian as Russian) with the server's KMU-2010 / passport transliteration.
+- What is pasted into the body goes through the server's cleaner first (static/admin/articles/paste.js and
+  clean_paste_view): Word's and Google Docs' markup needs it, and the editor alone would keep their list numbers
+  and spacing as text.
 """
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path
 from django.utils.translation import ngettext
 
 from articles.editor import StoryBodyWidget
 from articles.html import sanitize_html
 from articles.readalso import extract_read_also, save_read_also_links
 from articles.slugs import ascii_slug
+
+# The clipboard of a long Word document with its styles fits easily; more is not a paste.
+MAX_PASTE_BYTES = 2 * 1024 * 1024
 
 
 class SlugFromHeadlineForm:
@@ -38,6 +47,21 @@ class WritingToolsMixin:
     def media(self):
         # Listed after admin/js/urlify.js so that Django's media merge keeps that order: ours must win.
         return super().media + forms.Media(js=["admin/js/urlify.js", "admin/articles/slugify.js"])
+
+    def get_urls(self):
+        clean_paste = self.admin_site.admin_view(self.clean_paste_view)
+        return [path("clean-paste/", clean_paste, name="articles_story_clean_paste"), *super().get_urls()]
+
+    def clean_paste_view(self, request):
+        """POST html: the pasted markup as a story body keeps it (JSON), for whoever may write stories."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        pasted = request.POST.get("html", "")
+        if len(pasted.encode()) > MAX_PASTE_BYTES:
+            return JsonResponse({"error": "too large"}, status=413)
+        return JsonResponse({"html": sanitize_html(pasted)})
 
     def get_prepopulated_fields(self, request, obj=None):
         # A saved story already has an address (maybe public): only a new one's slug follows the headline.

@@ -4,6 +4,7 @@ import re
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,8 @@ from articles.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
 from tests.browser.conftest import TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.fixture
@@ -280,3 +283,35 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
     assert story.lead == "З 1 січня 2027 року, повідомив Мінфін."
     assert "<p>Рішення ухвалили.</p>" in story.body and "<p>Profspilky pidtrymaly.</p>" in story.body
     assert not first.errors and not second.errors
+
+
+def test_pasting_from_word_into_the_editor_stores_clean_paragraphs(admin_tab, live_server, people, make_story):
+    """Word's clipboard HTML pasted into the body editor is saved as plain blocks: no styles, classes or Office tags."""
+    story = make_story("Бюджет Полтави", body="<p>Чернетка.</p>")
+    page = admin_tab(people.editor)
+    page.goto(change_url(live_server, story))
+    page.locator(".field-body [contenteditable='true']").click()
+    page.keyboard.press("Control+A")
+    word_html = (FIXTURES / "paste_word.html").read_text(encoding="utf-8")
+    page.locator(".field-body [contenteditable='true']").evaluate(
+        """(editor, html) => {
+            const clipboard = new DataTransfer();
+            clipboard.setData('text/html', html);
+            clipboard.setData('text/plain', 'Полтавська міська рада ухвалила бюджет');
+            editor.dispatchEvent(new ClipboardEvent('paste', {clipboardData: clipboard, bubbles: true, cancelable: true}));
+        }""",
+        word_html,
+    )
+    assert "ухвалила бюджет громади" in page.locator(".field-body [contenteditable='true']").inner_text()
+    save(page)
+
+    story.refresh_from_db()
+    assert "Полтавська міська рада ухвалила бюджет громади на 2025 рік" in story.body
+    # Word's bullets and numbers become lists, not "·      ремонт…" paragraphs (the server's cleaner ran).
+    assert "<ul><li><p>ремонт шкіл і садочків;</p></li>" in story.body
+    assert "<ol><li><p>Перше читання – у березні.</p></li>" in story.body
+    assert "<strong>освіта</strong>" in story.body
+    for office_markup in ("mso", "Mso", "style=", "class=", "<o:p", "<span", "<font", "<!--", "·", "&nbsp;&nbsp;",
+                          "<p>&nbsp;</p>", "Чернетка"):
+        assert office_markup not in story.body, office_markup
+    assert not page.errors
