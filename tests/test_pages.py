@@ -346,7 +346,10 @@ TEXT_ON_BACKGROUND = [
     (text, background)
     for text in ("var(--text)", "var(--muted)", "var(--accent)", "var(--accent-dark)", "var(--error)")
     for background in ("var(--background)", "var(--surface)", "#fff3a3")
-] + [("#fff", "var(--accent)"), ("#fff", "var(--accent-dark)"), ("#fff", "var(--text)")]
+] + [("#fff", "var(--accent)"), ("#fff", "var(--accent-dark)"), ("#fff", "var(--text)")] + [
+    # Words added and removed on a correction's "what changed" page.
+    ("#0b3d1a", "#e3f4e6"), ("#6b0f0f", "#fbe4e4"),
+]
 
 
 @pytest.mark.parametrize(("text", "background"), TEXT_ON_BACKGROUND)
