@@ -302,7 +302,8 @@ def test_pasting_from_word_into_the_editor_stores_clean_paragraphs(admin_tab, li
         }""",
         word_html,
     )
-    assert "ухвалила бюджет громади" in page.locator(".field-body [contenteditable='true']").inner_text()
+    # The cleaned paste arrives from the server a moment later.
+    page.locator(".field-body [contenteditable='true']", has_text="ухвалила бюджет громади").wait_for()
     save(page)
 
     story.refresh_from_db()
