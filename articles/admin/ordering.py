@@ -98,7 +98,9 @@ class LoadedRowsFormSet(forms.BaseInlineFormSet):
             form.fields[name].loaded = form.instance
 
 
-class OrderedInline(admin.TabularInline):
+class OrderedRows:
+    """What the ordered inlines share, whichever way the admin lays their rows out."""
+
     form = OrderedInlineForm
     formset = LoadedRowsFormSet
     extra = 0
@@ -111,6 +113,14 @@ class OrderedInline(admin.TabularInline):
             kwargs.setdefault("widget", LoadedChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using")))
             kwargs.setdefault("form_class", LoadedChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OrderedInline(OrderedRows, admin.TabularInline):
+    """Rows as table lines, for rows of a few short fields."""
+
+
+class OrderedStackedInline(OrderedRows, admin.StackedInline):
+    """Rows as small forms, for rows with more fields than fit across the page."""
 
 
 def save_ordered(formset):
