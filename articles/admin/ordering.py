@@ -98,8 +98,8 @@ class LoadedRowsFormSet(forms.BaseInlineFormSet):
             form.fields[name].loaded = form.instance
 
 
-class OrderedRows:
-    """What the ordered inlines share, whichever way the admin lays their rows out."""
+class OrderedInline(admin.TabularInline):
+    """Rows as table lines, one line a row, so an editor sees them all at once."""
 
     form = OrderedInlineForm
     formset = LoadedRowsFormSet
@@ -113,14 +113,6 @@ class OrderedRows:
             kwargs.setdefault("widget", LoadedChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using")))
             kwargs.setdefault("form_class", LoadedChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class OrderedInline(OrderedRows, admin.TabularInline):
-    """Rows as table lines, for rows of a few short fields."""
-
-
-class OrderedStackedInline(OrderedRows, admin.StackedInline):
-    """Rows as small forms, for rows with more fields than fit across the page."""
 
 
 def save_ordered(formset):

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from articles import audit
 from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.concurrency import ConcurrentEditingMixin
-from articles.admin.ordering import OrderedInline, OrderedInlinesMixin, OrderedStackedInline
+from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
 from articles.admin.revisions import StoryRevisionsMixin
 from articles.admin.suggestions import SuggestionsMixin
 from articles.admin.writing import WritingToolsMixin
@@ -47,10 +47,10 @@ class AttributionInline(OrderedInline):
     autocomplete_fields = ["source"]
 
 
-class RelatedLinkInline(OrderedStackedInline):
+class RelatedLinkInline(OrderedInline):
     model = RelatedLink
     fk_name = "story"
-    fields = [("kind", "paragraph", "position"), ("title", "target"), ("url", "date", "language")]
+    fields = ["position", "kind", "paragraph", "title", "url", "date", "language", "target"]
     autocomplete_fields = ["target"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
