@@ -5,6 +5,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,3 +130,42 @@ def test_the_change_form_loads_the_local_script_that_writes_text_not_markup(olen
     script = SCRIPT.read_text(encoding="utf-8")
     assert "textContent" in script and "sendBeacon" in script
     assert "innerHTML" not in script
+
+
+# The story list
+
+
+def test_the_story_list_shows_who_has_each_story_open(olena, taras, story, django_user_model):
+    quiet = Story.objects.create(headline="Ніхто не редагує", body="<p>Текст.</p>")
+    record_presence(story, olena)
+    gone = staff_member(django_user_model, "gone", "Editor", first_name="Давно", last_name="Пішов")
+    record_presence(story, gone, now=timezone.now() - timedelta(seconds=PRESENCE_SECONDS + 1))
+
+    html = logged_in(taras, **ENGLISH).get(reverse("admin:articles_story_changelist")).content.decode()
+
+    assert "column-being_edited_by" in html
+    row = html[html.index(story.headline):]
+    row = row[: row.index("</tr>")]
+    assert "Олена Петренко" in row and "Давно Пішов" not in row
+    quiet_row = html[html.index(quiet.headline):]
+    assert "Олена Петренко" not in quiet_row[: quiet_row.index("</tr>")]
+
+
+def test_who_is_editing_costs_the_list_one_query(olena, taras):
+    """The same number of queries with one story open by one editor as with twenty open by two."""
+    client = logged_in(taras)
+    url = reverse("admin:articles_story_changelist")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    first = Story.objects.create(headline="Перша", body="<p>Текст.</p>")
+    record_presence(first, olena)
+    one = count()
+    for number in range(19):
+        other = Story.objects.create(headline=f"Матеріал {number}", body="<p>Текст.</p>")
+        record_presence(other, olena)
+        record_presence(other, taras)
+    assert count() == one

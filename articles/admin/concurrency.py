@@ -7,6 +7,8 @@ stored version in the hidden field, so saving again after merging by hand goes t
 """
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
@@ -17,6 +19,7 @@ from articles.models import Story
 from articles.presence import (
     HEARTBEAT_SECONDS,
     display_name,
+    editors_of,
     end_presence,
     presence_notice,
     record_presence,
@@ -69,7 +72,24 @@ def version_field():
     return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
+class PresenceChangeList(ChangeList):
+    """The story list, each story knowing who has its form open (one query for the page)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        open_by = editors_of([story.pk for story in self.result_list])
+        for story in self.result_list:
+            story.open_by = open_by.get(story.pk, [])
+
+
 class ConcurrentEditingMixin:
+    def get_changelist(self, request, **kwargs):
+        return PresenceChangeList
+
+    @admin.display(description=_("being edited by"))
+    def being_edited_by(self, story):
+        return ", ".join(getattr(story, "open_by", []))
+
     def get_urls(self):
         opts = self.model._meta
         view = self.admin_site.admin_view(self.presence_view)

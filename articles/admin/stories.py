@@ -179,7 +179,9 @@ class StoryAdmin(
     autocomplete_fields = ["section", "translation_of"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    list_display = ["headline", "status", "published_at", "section", "language", "tag_list", "site_link"]
+    list_display = [
+        "headline", "status", "published_at", "section", "language", "tag_list", "being_edited_by", "site_link",
+    ]
     list_select_related = ["section"]
     list_filter = [WorkflowFilter, "status", "section", "language", TagFilter, "published_at"]
     search_fields = ["headline", "lead", "body", "slug"]
