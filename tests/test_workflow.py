@@ -285,3 +285,20 @@ def test_changelist_summarises_review_and_the_next_scheduled_story(users):
     }
     review = client.get(CHANGELIST_URL, {"workflow": "review"}).context["cl"].result_list
     assert {s.headline for s in review} == {"Перша на розгляді", "Друга на розгляді"}
+
+
+def test_a_reporter_finds_any_public_story_to_link_to_but_not_others_drafts(users):
+    """The related-link story search offers a reporter their own stories and every public one, nothing else."""
+    public = story_in(Status.PUBLISHED, users["editor"], "Опублікований матеріал редактора")
+    others_draft = story_in(Status.DRAFT, users["other_reporter"], "Чернетка колеги")
+    own_draft = story_in(Status.DRAFT, users["reporter"], "Моя чернетка")
+    params = {"app_label": "articles", "model_name": "relatedlink", "field_name": "target", "term": ""}
+
+    response = logged_in(users["reporter"]).get(reverse("admin:autocomplete"), params)
+
+    found = {result["text"] for result in response.json()["results"]}
+    assert found == {public.headline, own_draft.headline}
+    assert others_draft.headline not in found
+    # Elsewhere in the admin the reporter still sees only their own stories.
+    changelist = logged_in(users["reporter"]).get(CHANGELIST_URL).content.decode()
+    assert own_draft.headline in changelist and public.headline not in changelist
