@@ -285,34 +285,51 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
     assert not first.errors and not second.errors
 
 
-def test_pasting_from_word_into_the_editor_stores_clean_paragraphs(admin_tab, live_server, people, make_story):
-    """Word's clipboard HTML pasted into the body editor is saved as plain blocks: no styles, classes or Office tags."""
+PASTES = {
+    # fixture: (text the pasted body shows, blocks it must be saved with)
+    "paste_word.html": ("ухвалила бюджет громади", [
+        "<p>Полтавська міська рада ухвалила бюджет громади на 2025 рік.",
+        "<strong>освіта</strong>",
+        # Word's bullets and numbers become lists, not "·      ремонт…" paragraphs (the server's cleaner ran).
+        "<ul><li><p>ремонт шкіл і садочків;</p></li>",
+        "<ol><li><p>Перше читання – у березні.</p></li>",
+    ]),
+    "paste_gdocs.html": ("встановили сонячні панелі", [
+        "<h2>Житомирські школи переходять на сонце</h2>",
+        "<strong>п’яти шкіл</strong>",
+        "<ul><li><p>ліцей № 25;</p></li>",
+        "<strong><em>Економія</em></strong>",
+    ]),
+}
+
+
+@pytest.mark.parametrize("fixture", list(PASTES))
+def test_pasting_from_word_or_google_docs_stores_clean_blocks(admin_tab, live_server, people, make_story, fixture):
+    """The clipboard of Word or Google Docs pasted into the body editor is saved without its styles and wrappers."""
+    shown, blocks = PASTES[fixture]
     story = make_story("Бюджет Полтави", body="<p>Чернетка.</p>")
     page = admin_tab(people.editor)
     page.goto(change_url(live_server, story))
-    page.locator(".field-body [contenteditable='true']").click()
+    editor = page.locator(".field-body [contenteditable='true']")
+    editor.click()
     page.keyboard.press("Control+A")
-    word_html = (FIXTURES / "paste_word.html").read_text(encoding="utf-8")
-    page.locator(".field-body [contenteditable='true']").evaluate(
+    editor.evaluate(
         """(editor, html) => {
             const clipboard = new DataTransfer();
             clipboard.setData('text/html', html);
-            clipboard.setData('text/plain', 'Полтавська міська рада ухвалила бюджет');
+            clipboard.setData('text/plain', editor.textContent);
             editor.dispatchEvent(new ClipboardEvent('paste', {clipboardData: clipboard, bubbles: true, cancelable: true}));
         }""",
-        word_html,
+        (FIXTURES / fixture).read_text(encoding="utf-8"),
     )
     # The cleaned paste arrives from the server a moment later.
-    page.locator(".field-body [contenteditable='true']", has_text="ухвалила бюджет громади").wait_for()
+    page.locator(".field-body [contenteditable='true']", has_text=shown).wait_for()
     save(page)
 
     story.refresh_from_db()
-    assert "Полтавська міська рада ухвалила бюджет громади на 2025 рік" in story.body
-    # Word's bullets and numbers become lists, not "·      ремонт…" paragraphs (the server's cleaner ran).
-    assert "<ul><li><p>ремонт шкіл і садочків;</p></li>" in story.body
-    assert "<ol><li><p>Перше читання – у березні.</p></li>" in story.body
-    assert "<strong>освіта</strong>" in story.body
-    for office_markup in ("mso", "Mso", "style=", "class=", "<o:p", "<span", "<font", "<!--", "·", "&nbsp;&nbsp;",
-                          "<p>&nbsp;</p>", "Чернетка"):
-        assert office_markup not in story.body, office_markup
+    for block in blocks:
+        assert block in story.body, block
+    for pasted_markup in ("mso", "Mso", "docs-internal-guid", "style=", "class=", "<o:p", "<span", "<font", "<!--",
+                          "·", "&nbsp;&nbsp;", "<p>&nbsp;</p>", "<b ", "Чернетка"):
+        assert pasted_markup not in story.body, pasted_markup
     assert not page.errors
