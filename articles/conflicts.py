@@ -16,6 +16,7 @@ from taggit.utils import edit_string_for_tags
 
 from articles.html import block_texts
 from articles.models import Attribution, Byline, Correction, RelatedLink, Story
+from articles.revisions import latest_revision
 
 # In the order the change form shows them; a field the form does not carry (read-only for this user) is skipped.
 STORY_FIELDS = [
@@ -164,17 +165,9 @@ def field_differences(stored, form, formsets):
 
 
 def latest_revision_change(story):
-    """(time, user) of the newest django-reversion revision holding `story`, if Story is registered with it."""
-    try:
-        import reversion
-        from reversion.models import Version
-    except ImportError:
-        return None
-    if not reversion.is_registered(Story):
-        return None
-    versions = Version.objects.get_for_object(story).select_related("revision__user")
-    version = versions.order_by("-revision__date_created", "-pk").first()
-    return (version.revision.date_created, version.revision.user) if version else None
+    """(time, user) of the newest revision holding `story`."""
+    revision = latest_revision(story)
+    return (revision.date_created, revision.user) if revision else None
 
 
 def latest_log_change(story):

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Attribution, Author, Byline, RelatedLink, Source, Story
 from tests.people import logged_in, staff_member
-from tests.test_admin import change_url
-from tests.test_revisions import assert_saved, resave_post
+from tests.test_admin import assert_saved, change_url
+from tests.test_revisions import resave_post
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from reversion.models import Revision, Version
 from articles.models import Attribution, Author, Byline, Correction, RelatedLink, Source, Story
 from articles.revisions import record_revision, story_revisions
 from tests.people import logged_in, staff_member
-from tests.test_admin import ADD_URL, ENGLISH, change_url, formset, naryshkin_inlines, story_post
+from tests.test_admin import ADD_URL, ENGLISH, assert_saved, change_url, formset, naryshkin_inlines, story_post
 from tests.test_redirects import import_text
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,6 @@ def editor(django_user_model):
 @pytest.fixture
 def reporter(django_user_model):
     return staff_member(django_user_model, "reporter", "Reporter")
-
-
-def assert_saved(response):
-    """A redirect means the admin accepted the form; otherwise show its errors."""
-    if response.status_code != 302:
-        errors = [response.context["adminform"].form.errors]
-        errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
-        pytest.fail(f"admin did not save: {errors}")
 
 
 def history_url(story):
