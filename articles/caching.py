@@ -18,8 +18,10 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from articles.models import Story
@@ -96,9 +98,23 @@ def page_lifetime(version, now):
     return max(0, int(seconds))
 
 
+def keep_page_params(request, params):
+    """Leave in request.GET only the parameters the page is made of (`params`), without empty values.
+
+    So ?utm_source=…, ?fbclid=… and the like neither make a page of their own in the cache nor show up in the page
+    (the language links, the canonical URL): every request sharing a key renders the same page. A parameter the
+    view reads but does not declare is not seen at all, which a test of that view notices, rather than one reader's
+    page being served for another's.
+    """
+    kept = [(name, value) for name, values in request.GET.lists() if name in params for value in values if value]
+    request.GET = QueryDict(urlencode(kept))
+
+
 def page_key(request, version):
-    # The absolute URI carries scheme, host (the canonical link prints both), path and query string.
-    url = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
+    # Scheme and host (the canonical link prints both), path, and the page's parameters in a fixed order.
+    query = urlencode(sorted((name, value) for name, values in request.GET.lists() for value in values))
+    address = f"{request.build_absolute_uri(request.path)}?{query}"
+    url = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
     return f"public:page:{version}:{get_language()}:{url}"
 
 
@@ -155,16 +171,20 @@ def is_storable(response):
     return not (response.status_code != 200 or response.streaming or response.cookies or "Cache-Control" in response)
 
 
-def public_page(view):
+def public_page(view, params=()):
     """Serve a public view from the page cache, and tell browsers and proxies how long they may keep it.
 
+    `params` names the query parameters the page depends on; the view sees no others (`keep_page_params`).
     Only a 200 response that sets no cookie and no Cache-Control of its own is cached. ETags are added here,
     so a cached page is not hashed again; ConditionalGetMiddleware answers If-None-Match with 304.
     """
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or settings.PUBLIC_CACHE_SECONDS <= 0:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        keep_page_params(request, params)
+        if settings.PUBLIC_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
         now = timezone.now()
         version = site_version()
@@ -190,8 +210,10 @@ def public_page(view):
 
 
 class PublicPageMixin:
-    """For class-based views: as_view() returns the view wrapped in public_page()."""
+    """For class-based views: as_view() returns the view wrapped in public_page(), for the query `page_params`."""
+
+    page_params = ("page",)
 
     @classmethod
     def as_view(cls, **initkwargs):
-        return public_page(super().as_view(**initkwargs))
+        return public_page(super().as_view(**initkwargs), params=cls.page_params)

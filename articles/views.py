@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db.models import prefetch_related_objects
@@ -6,7 +7,7 @@ from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -66,16 +67,43 @@ class HomeView(PublishedStoryMixin, ListView):
         return TemplateResponse(request, "articles/front_page.html", context)
 
 
-class StoryYearArchiveView(PublishedStoryMixin, YearArchiveView):
+class StoryArchiveMixin(PublishedStoryMixin):
+    """A year, month or day exists only while public stories were published in it; its links lead only to such dates."""
+
+    allow_empty = False
+
+    def get_queryset(self):
+        # Django finds the previous and next dates through get_queryset() and reads one row's date from each.
+        return Story.objects.published()
+
+    def get_dated_queryset(self, **lookup):
+        # Not Django's, which adds an exists() query: published() already leaves the future out, an empty year or
+        # month has an empty date list and an empty day an empty first page, and either answers 404.
+        return self.get_queryset().filter(**lookup).for_listing()
+
+    def get_dated_items(self):
+        try:
+            return super().get_dated_items()
+        except OverflowError:
+            # The day after 9999-12-31 is past datetime.date.max; Django turns only ValueError into a 404.
+            raise Http404 from None
+
+
+class StoryYearArchiveView(StoryArchiveMixin, YearArchiveView):
     make_object_list = True
 
 
-class StoryMonthArchiveView(PublishedStoryMixin, MonthArchiveView):
+class StoryMonthArchiveView(StoryArchiveMixin, MonthArchiveView):
     pass
 
 
-class StoryDayArchiveView(PublishedStoryMixin, DayArchiveView):
-    pass
+class StoryDayArchiveView(StoryArchiveMixin, DayArchiveView):
+    # The day page links the days around it, not months: Django would spend a query on each neighbouring month.
+    def get_next_month(self, date):
+        return None
+
+    def get_previous_month(self, date):
+        return None
 
 
 class StoryDetailView(PublishedStoryMixin, DateDetailView):
@@ -215,6 +243,7 @@ class AuthorView(StoryListFor):
 
 class StoryFilterView(PublishedStoryMixin, FilterView):
     filterset_class = StoryFilter
+    page_params = ("page", *StoryFilter.base_filters)
     template_name = "articles/story_filter.html"
     strict = False
 
@@ -230,6 +259,7 @@ class SearchView(StoryFilterView):
     """/search/?q=…: the public stories matching every word of q, best first, narrowed by the /stories/ filters."""
 
     template_name = "articles/search.html"
+    page_params = (*StoryFilterView.page_params, "q")
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "")[:MAX_QUERY_CHARS]
@@ -257,13 +287,31 @@ def switch_language(request, code):
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    back = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("articles:home")
-    response = HttpResponseRedirect(back)
+    response = HttpResponseRedirect(page_to_return_to(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
         domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def page_to_return_to(request):
+    """The on-site path in ?next=, or the home page for anything else.
+
+    Only a path from the site's root: "#x" or "?a" would come back to this address itself and loop, and so would a
+    path to the switch. The address is rebuilt from its parsed parts, so what was checked is what is sent.
+    """
+    home = reverse("articles:home")
+    back = request.GET.get("next", "").strip()
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return home
+    parts = urlsplit(back)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return home
+    try:
+        if resolve(unquote(parts.path)).view_name == "articles:switch_language":
+            return home
+    except Resolver404:
+        pass  # a page that does not exist answers 404 there, once
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))

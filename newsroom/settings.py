@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A public page that cannot reach the database answers 503 with Retry-After rather than 500.
+    "articles.outages.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -149,12 +151,19 @@ SHARE_PREVIEW_HOURS = int(os.environ.get("SHARE_PREVIEW_HOURS", "48"))
 # Local memory is per process: with several workers, set REDIS_URL so that an edit reaches all of them at once.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # A Redis that is down or hung costs one REDIS_TIMEOUT, then pages go without it for REDIS_RETRY_AFTER
+    # seconds (newsroom/cache.py) rather than waiting on every cache call.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "retry_after": float(os.environ.get("REDIS_RETRY_AFTER", "15")),
+            },
         }
     }
 else:

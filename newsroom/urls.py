@@ -9,7 +9,7 @@ from articles.caching import public_page
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 # Public like the pages, so cached like them (articles/caching.py).
-sitemap_index, sitemap = public_page(sitemap_views.index), public_page(sitemap_views.sitemap)
+sitemap_index, sitemap = public_page(sitemap_views.index), public_page(sitemap_views.sitemap, params=("p",))
 robots = public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))
 
 urlpatterns = [
