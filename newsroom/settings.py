@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "csp",
     "django_filters",
     "taggit",
     "reversion",
@@ -59,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (strict on the public site, a little looser in the admin) and Permissions-Policy.
+    "newsroom.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-None-Match / If-Modified-Since with 304 for pages that carry an ETag or Last-Modified.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -171,11 +176,59 @@ else:
 
 TAGGIT_CASE_INSENSITIVE = True
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+# Security headers. Outside DEBUG the site is taken to be served over HTTPS unless SECURE_COOKIES=0 says
+# otherwise (the plain-HTTP demo of `make run`): then there is no redirect to https and no HSTS.
+SERVED_OVER_HTTPS = not DEBUG and env_bool("SECURE_COOKIES", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 60 * 60) if SERVED_OVER_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", SERVED_OVER_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", SERVED_OVER_HTTPS)
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+
+# django-csp. Public pages carry no inline script or style (tests/test_security_headers.py checks the
+# templates), so neither needs 'unsafe-inline'; JSON-LD is a data block, which CSP does not govern.
+_csp_report_uri = os.environ.get("CSP_REPORT_URI", "")
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if SERVED_OVER_HTTPS else {}),
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    }
+}
+# CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only: violations reported, nothing blocked.
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
+# What the admin adds to the public policy (newsroom/security.py): the body editor's import map runs by a
+# per-request nonce; the editor and Django's admin widgets set inline style attributes.
+ADMIN_CSP_UPDATE = {"script-src": [NONCE], "style-src": ["'unsafe-inline'"]}
+
+# Browser features no page of the site uses are turned off for it and for anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone",
+        "midi", "payment", "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

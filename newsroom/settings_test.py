@@ -1,6 +1,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# The test client and the browser tests speak plain HTTP to the test server: no redirect to https, no HSTS.
+os.environ.setdefault("SECURE_COOKIES", "0")
 
 from newsroom.settings import *  # noqa: E402,F403
 

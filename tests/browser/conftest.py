@@ -20,6 +20,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage"]
 TIMEOUT_MS = 10_000
+# Chromium reports a Content-Security-Policy violation to the page as an event: make it a console error.
+REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', event => console.error(
+    `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} in ${event.sourceFile}`));"""
 KYIV = ZoneInfo("Europe/Kyiv")
 WIDTHS = {"phone": (375, 740), "desktop": (1280, 800)}
 DRAFT_HEADLINE = "Чернетка: розслідування про Пхеньян"
@@ -87,6 +90,7 @@ def tab(request, browser, live_server):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA",
                                   timezone_id="Europe/Kyiv")
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     tab = Tab(page=page, base_url=live_server.url)
 

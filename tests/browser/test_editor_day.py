@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Attribution, RelatedLink, Source, Story
 from articles.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,8 @@ def admin_tab(browser, live_server, transactional_db):
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        page.on("console", lambda message: message.text.startswith("CSP violation") and page.errors.append(message.text))
         return page
 
     yield open_as
