@@ -23,12 +23,12 @@ RU_TEXT = ("Синоптики ожидают сильный ветер и вы�
            "а спасатели просят отложить прогулки по набережной до вечера пятницы.")
 
 
-def rss(titles, text, declaration=""):
+def rss(titles, text, declaration="", channel="Новини громади"):
     items = "".join(
         f"<item><title>{title}</title><guid>item-{number}</guid><description>{text}</description></item>"
         for number, title in enumerate(titles, 1)
     )
-    return (f'{declaration}<rss version="2.0"><channel><title>Новини громади</title>'
+    return (f'{declaration}<rss version="2.0"><channel><title>{channel}</title>'
             f"<link>https://hromada.example.ua/</link>{items}</channel></rss>")
 
 
@@ -175,6 +175,16 @@ def test_a_feed_file_without_a_declaration_is_read_in_its_detected_encoding(tmp_
     assert "created 2" in output and f"encoding: {encoding} (detected)" in output
     assert sorted(Story.objects.values_list("headline", flat=True)) == sorted(titles)
     assert Story.objects.get(external_id="item-1").lead.startswith(text.split(".")[0])
+
+
+@pytest.mark.django_db
+def test_a_latin1_feed_without_a_declaration_keeps_its_accents(tmp_path):
+    """A latin-1 feed with nothing declared is read as windows-1252, its superset, and its accents survive."""
+    titles = ["Le café de la gare a rouvert après des travaux", "Fête du quartier : les élèves ont chanté"]
+    text = "Les habitants étaient ravis, déçus seulement par la longue attente et le bruit du chantier."
+    output = run(write(tmp_path, "feed.rss", rss(titles, text, channel="Actualités").encode("latin-1")), language="en")
+    assert "encoding: windows-1252 (detected)" in output
+    assert sorted(Story.objects.values_list("headline", flat=True)) == sorted(titles)
 
 
 @pytest.mark.django_db

@@ -94,7 +94,7 @@ class Command(BaseCommand):
 
     def encodings(self):
         """How text inputs were decoded, when it was not simply UTF-8: "; encoding: windows-1251 (detected)"."""
-        decoded = [p for p in self.inputs if p.encoding and p.encoding != "utf-8 (default)"]
+        decoded = [p for p in self.inputs if p.encoding and not p.encoding.startswith("utf-8 ")]
         if len(decoded) == 1 and len(self.inputs) == 1:
             return f"; encoding: {decoded[0].encoding}"
         return "".join(f"; {p.name} encoding: {p.encoding}" for p in decoded)
