@@ -99,8 +99,9 @@ def test_charset_given_only_by_http_header():
     data = encoded("ukrainian.rss", "windows-1251", declare=False)
     records = parse(data, content_type="application/rss+xml; charset=windows-1251")
     assert records == parse(feed_bytes("ukrainian.rss"))
-    with pytest.raises(BadInput, match=r"feed\.xml:\d+: not valid utf-8"):
-        parse(data)
+    payload = Payload("feed.xml", content=data, content_type="application/rss+xml; charset=windows-1251")
+    list(feeds.parse(payload, ParseOptions(format="rss")))
+    assert payload.encoding == "windows-1251 (HTTP charset)"
 
 
 def test_wrong_http_charset_falls_back_to_the_declaration():
@@ -257,9 +258,10 @@ def test_same_bytes_give_identical_records():
         assert parse(feed_bytes(name)) == parse(feed_bytes(name))
 
 
-def test_empty_channel_yields_nothing():
-    """A valid feed without items is not an error; it simply has no stories."""
-    assert parse(rss("")) == []
+def test_empty_channel_is_refused():
+    """A valid feed without items is refused by name rather than read as zero stories."""
+    with pytest.raises(BadInput, match=r"^feed\.xml: the feed has no items$"):
+        parse(rss(""))
 
 
 # --- unreadable and hostile inputs -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """RSS (2.0, 1.0, 0.9x) and Atom feeds: one story per item.
 
 The bytes are decoded here first (byte-order mark, then the HTTP charset, then the
-XML declaration), so that the safe parser and feedparser read the same UTF-8
+XML declaration, then UTF-8, then a guess by charset-normalizer), so that the safe parser and feedparser read the same UTF-8
 document. feedparser only ever gets that document as a stream: given bytes it
 would try them as a file path, given a string as a URL.
 
@@ -21,6 +21,7 @@ from pathlib import PurePath
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
 
+import charset_normalizer
 import feedparser
 
 from articles.html import html_to_text, paragraphs_to_html
@@ -41,6 +42,7 @@ BOMS = (
 )
 DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 DECLARATION_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+HTML_PAGE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 BLOCK_BOUNDARY = re.compile(r"(?i)<(?=/?(?:p|div|br|li|h[1-6]|blockquote|tr|table|ul|ol|figure|figcaption)\b)")
 SENTENCE = re.compile(r"^(.+?[.!?…])\s+\S")
@@ -52,7 +54,10 @@ MAX = {"headline": 300, "external_id": 500, "origin": 200, "tag": 100, "author":
 
 
 def parse(payload, options):
-    root = safe_tree(utf8_document(payload), payload.name)
+    document = utf8_document(payload)
+    if HTML_PAGE.match(document[:1024].decode("utf-8", errors="ignore")):
+        raise BadInput(payload.name, html_page_message(document))
+    root = safe_tree(document, payload.name)
     media = [media_texts(item) for item in root.iter() if item.tag in ITEM_TAGS]
     for parent in root.iter():
         for child in [child for child in parent if child.tag in MEDIA_TEXT_TAGS]:
@@ -60,6 +65,8 @@ def parse(payload, options):
     result = read_feed(ElementTree.tostring(root, encoding="utf-8"), payload.name, root.tag)
     origin = origin_of(result.feed, payload.name)
     base = payload.name if payload.name.startswith(("http://", "https://")) else result.feed.get("link", "")
+    if not result.entries:
+        raise BadInput(payload.name, "the feed has no items")
     if len(media) != len(result.entries):
         media = [{}] * len(result.entries)
     for number, (entry, texts) in enumerate(zip(result.entries, media, strict=True), 1):
@@ -69,10 +76,13 @@ def parse(payload, options):
 
 
 def utf8_document(payload):
-    """The document as UTF-8 bytes, its XML declaration saying so; line numbers are kept."""
-    data, encodings = candidate_encodings(payload.data, payload.content_type)
+    """The document as UTF-8 bytes, its XML declaration saying so; line numbers are kept.
+
+    The encoding used is recorded on the payload, for the command's summary.
+    """
+    data, candidates = candidate_encodings(payload.data, payload.content_type)
     failures = []
-    for encoding in encodings:
+    for encoding, how in candidates:
         try:
             text = data.decode(encoding)
         except LookupError:
@@ -81,25 +91,65 @@ def utf8_document(payload):
             line = data[: error.start].decode(encoding, errors="ignore").count("\n") + 1
             failures.append(BadInput(f"{payload.name}:{line}", f"not valid {encoding} (byte 0x{data[error.start]:02x})"))
         else:
+            payload.encoding = f"{encoding} ({how})"
             return DECLARATION_ENCODING.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
     raise failures[0]
 
 
 def candidate_encodings(data, content_type):
-    """The data without its byte-order mark, and the encodings to try in turn.
+    """The data without its byte-order mark, and the (encoding, how it was found) pairs to try in turn.
 
     RFC 7303: a byte-order mark beats the HTTP charset, which beats the XML declaration.
-    Servers often send a default charset the file does not use, so the declaration is tried next.
+    Servers often send a default charset the file does not use, so the declaration is tried next;
+    then UTF-8, XML's default; then charset-normalizer's guess, because many legacy Ukrainian and
+    Russian feeds are windows-1251 or koi8-r and say nothing. The guess is made only when needed.
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data[len(bom):], [encoding]
+            return data[len(bom):], [(encoding, "byte-order mark")]
     if data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        return data, ["utf-16-le" if data[0] == 0x3C else "utf-16-be"]
+        return data, [("utf-16-le" if data[0] == 0x3C else "utf-16-be", "byte order")]
     charset = CHARSET.search(content_type or "")
     declared = DECLARED_ENCODING.match(data[:200])
-    candidates = [charset and charset[1], declared and declared[1].decode(), "utf-8"]
-    return data, list(dict.fromkeys(name.lower() for name in candidates if name))
+    found = [(charset and charset[1], "HTTP charset"), (declared and declared[1].decode(), "declared"),
+             ("utf-8", "default")]
+    return data, unique_encodings([*found, (lambda: detected_encoding(data), "detected")])
+
+
+def unique_encodings(candidates):
+    tried = set()
+    for name, how in candidates:
+        name = label(name() if callable(name) else name)
+        if name and name not in tried:
+            tried.add(name)
+            yield name, how
+
+
+def detected_encoding(data):
+    best = charset_normalizer.from_bytes(data).best()
+    return best.encoding if best else None
+
+
+def label(name):
+    """The usual name of an encoding: "windows-1251" and "koi8-r" rather than Python's "cp1251" and "koi8_r"."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+    return re.sub(r"^cp(125\d)$", r"windows-\1", codec).replace("_", "-")
+
+
+def html_page_message(document):
+    """What to say of a web page given as a feed, pointing at the feed the page announces if it does."""
+    text = document.decode("utf-8", errors="replace")
+    for link in re.findall(r"<link\b[^>]*>", text, re.IGNORECASE):
+        if re.search(r"""type\s*=\s*["']?application/(?:rss|atom)\+xml""", link, re.IGNORECASE):
+            href = re.search(r"""href\s*=\s*["']([^"']+)""", link, re.IGNORECASE)
+            if href:
+                return f"this is an HTML web page, not a feed; the page names its feed: {html.unescape(href[1])}"
+    return "this is an HTML web page, not a feed; give the address of the site's RSS or Atom feed"
 
 
 def safe_tree(document, name):

@@ -2,6 +2,7 @@
 
 import io
 import sys
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Payload:
     path: Path | None = None
     content: bytes | None = None
     content_type: str = ""  # the HTTP Content-Type of a downloaded input, charset included
+    encoding: str = ""  # how a reader decoded it, e.g. "windows-1251 (detected)", for the command's summary
 
     bytes_read: int = 0  # how far a streaming reader has got, for the progress bar
 
@@ -76,21 +78,52 @@ class CountingReader(io.RawIOBase):
         super().close()
 
 
-def read_capped(stream, name, limit):
+def read_capped(stream, name, limit, stop=None):
+    """All of the stream, refusing more than limit bytes; stops early once stop is set."""
     chunks, total = [], 0
-    while chunk := stream.read(CHUNK):
+    # read1 returns what has arrived, so a trickling server cannot hold one read open for ever.
+    read = getattr(stream, "read1", stream.read)
+    while chunk := read(CHUNK):
         total += len(chunk)
         if total > limit:
             raise BadInput(name, f"larger than the {limit}-byte limit for downloads")
+        if stop is not None and stop.is_set():
+            raise BadInput(name, "download abandoned")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def fetch(url):
-    """Download an http(s) input with a timeout, a size cap and a content-type check."""
+    """Download an http(s) input within IMPORT_FETCH_TIMEOUT seconds in all, with a size cap and a type check.
+
+    The socket timeout bounds each read, not the download: a server sending a byte every
+    half second would never trip it. So the download runs in a daemon thread that is given
+    up on at the deadline; it notices and closes its connection at its next read.
+    """
+    limit = settings.IMPORT_FETCH_TIMEOUT
+    outcome, stop = {}, threading.Event()
+
+    def download():
+        try:
+            outcome["payload"] = download_now(url, limit, stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=download, name=f"fetch {url}", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        stop.set()
+        raise BadInput(url, f"could not fetch: no complete response within IMPORT_FETCH_TIMEOUT ({limit:g} s)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["payload"]
+
+
+def download_now(url, timeout, stop):
     request = urllib.request.Request(url, headers={"User-Agent": "Newsroom importer"})  # noqa: S310 - http(s) only
     try:
-        with urllib.request.urlopen(request, timeout=settings.IMPORT_FETCH_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             content_type = response.headers.get("Content-Type", "")
             media_type = content_type.split(";")[0].strip().lower()
             if media_type not in ACCEPTED_TYPES:
@@ -98,7 +131,7 @@ def fetch(url):
             length = int(response.headers.get("Content-Length") or 0)
             if length > settings.IMPORT_MAX_DOWNLOAD_BYTES:
                 raise BadInput(url, f"{length} bytes is over the {settings.IMPORT_MAX_DOWNLOAD_BYTES}-byte limit")
-            content = read_capped(response, url, settings.IMPORT_MAX_DOWNLOAD_BYTES)
+            content = read_capped(response, url, settings.IMPORT_MAX_DOWNLOAD_BYTES, stop)
     except urllib.error.HTTPError as error:
         raise BadInput(url, f"HTTP {error.code} {error.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:

@@ -8,6 +8,8 @@ Both generations are read, and the names each one uses for the same thing are me
 Schemas: https://www.iptc.org/std/ninjs/ninjs-schema_1.4.json and ninjs-schema_2.0.json.
 
 Decisions the spec leaves to the receiver:
+- The stable identifier (the stored external_id) is `uri`, else `guid` (Superdesk's ninjs
+  names it so), else the first of `altids`.
 - The publication time is `firstcreated` (when the first version was issued), else
   `versioncreated`; a time without a UTC offset is read in the site's time zone.
 - Authors are the `people` whose `rel` names an author ("author", "creator", "by", or a
@@ -59,6 +61,8 @@ HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
 HERO_LIMITS = {"alt": 300, "caption": 500, "credit": 200}
 # Part of every item's fingerprint: raise it when the mapping below changes, so a re-import applies it.
 MAPPING_VERSION = 1
+# ninjs 1.x and 2.x name the item `uri`; Superdesk's ninjs output calls it `guid` (its docs: "uri was replaced by guid").
+IDENTIFIER_KEYS = ("uri", "guid")
 
 
 def parse(payload, options):
@@ -95,10 +99,35 @@ def built_record(item, location, default_language):
 
 
 def identifier(item):
-    uri = string(item, "uri").strip()
-    if not uri:
-        raise FieldError("uri", "missing; every ninjs item needs one")
-    return uri
+    """The item's stable identifier: its `uri`, else Superdesk's `guid`, else its first `altids` entry."""
+    if found := identity_of(item):
+        return found
+    raise FieldError("uri", "missing; every ninjs item needs one (or a guid, or altids)")
+
+
+def identity_of(entry):
+    for key in IDENTIFIER_KEYS:
+        if value := string(entry, key).strip():
+            return value
+    with within("altids"):
+        return first_altid(entry.get("altids"))
+
+
+def first_altid(altids):
+    """"role:value" of the first alternative identifier: altids are an object in 1.x, an array in 2.x."""
+    if isinstance(altids, dict):
+        pairs = list(altids.items())
+    elif isinstance(altids, list):
+        pairs = [(entry.get("role", ""), entry.get("value")) for entry in objects({"altids": altids}, "altids")]
+    elif altids is None:
+        return ""
+    else:
+        raise FieldError("altids", f"expected an object or an array, got {kind(altids)}")
+    for role, value in pairs:
+        if isinstance(value, str) and value.strip():
+            role = role.strip() if isinstance(role, str) else ""
+            return f"{role}:{value.strip()}" if role else value.strip()
+    return ""
 
 
 def plain_choice(item, key):
@@ -266,8 +295,8 @@ def related_link(entry, own_uri, default_language):
     title = headline_of(entry)
     if not title:
         return None
-    uri = string(entry, "uri")
-    url = next((r["href"] for r in renditions_of(entry)), "") or web_url(uri)
+    uri = identity_of(entry)
+    url = next((r["href"] for r in renditions_of(entry)), "") or web_url(string(entry, "uri"))
     when = moment(entry, "firstcreated") or moment(entry, "versioncreated")
     return LinkRecord(
         kind=RelatedLink.Kind.MORE,
@@ -289,7 +318,7 @@ def media_fields(item, default_language):
                 hero = hero_fields(entry)
                 fields.update({f"hero_image_{part}": value for part, value in hero.items()})
             elif entry.get("type") == "text":
-                link = related_link(entry, item.get("uri"), default_language)
+                link = related_link(entry, identity_of(item), default_language)
                 fields["links"] += [link] if link else []
     return fields
 

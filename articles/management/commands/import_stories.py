@@ -68,10 +68,10 @@ class Command(BaseCommand):
         for problem in report.failures[:SHOWN_PROBLEMS]:
             self.stderr.write(f"skipped {problem}")
         prefix = "Dry run, nothing written: " if options["dry_run"] else ""
-        self.stdout.write(self.style.SUCCESS(f"{prefix}{report.summary()}"))
+        self.stdout.write(self.style.SUCCESS(f"{prefix}{report.summary()}{self.encodings()}"))
 
     def run(self, options):
-        payloads = self.payloads(options)
+        payloads = self.inputs = self.payloads(options)
         with fewer_collections(), transaction.atomic():
             writer = StoryWriter(default_language=settings.LANGUAGE_CODE[:2])
             writer.on_problem = lambda problem: self.fail(writer.report, problem, options)
@@ -92,6 +92,13 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         return report
 
+    def encodings(self):
+        """How text inputs were decoded, when it was not simply UTF-8: "; encoding: windows-1251 (detected)"."""
+        decoded = [p for p in self.inputs if p.encoding and not p.encoding.startswith("utf-8 ")]
+        if len(decoded) == 1 and len(self.inputs) == 1:
+            return f"; encoding: {decoded[0].encoding}"
+        return "".join(f"; {p.name} encoding: {p.encoding}" for p in decoded)
+
     def payloads(self, options):
         """Every input, read or fetched up front so a missing file or failed download stops the run early."""
         found = []
@@ -104,18 +111,29 @@ class Command(BaseCommand):
 
     def records(self, payload, options, report):
         """Items ready to write; with --continue-on-error, problems go to the report instead."""
+        items, problems = 0, []
         try:
             for item in formats.parse(payload, options["format"], settings.LANGUAGE_CODE[:2]):
+                items += 1
                 if isinstance(item, Deferred):
                     yield self.deferred(item, options)
                     continue
                 ready = self.ready(item, options)
                 if isinstance(ready, StoryRecord):
                     yield ready
-                for problem in [] if isinstance(ready, StoryRecord) else ready:
+                    continue
+                problems.append(ready[0])
+                for problem in ready:
                     self.fail(report, problem, options)
         except BadInput as error:
+            if len(self.inputs) == 1:
+                raise CommandError(str(error)) from None
             self.fail(report, BadItem(error.location, error.message), options)
+        # Even with --continue-on-error, a feed or export none of whose items could be imported is a wrong
+        # input, not a quiet "created 0"; one bad story file among many is what the option is for.
+        if items and len(problems) == items and (items > 1 or len(self.inputs) == 1):
+            skipped = f"all {items} items were skipped" if items > 1 else "its only item was skipped"
+            raise CommandError(f"{payload.name}: {skipped}: {problems[0]}")
 
     def deferred(self, item, options):
         """The item with the options folded into its fingerprint and applied when it is built."""
