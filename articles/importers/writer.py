@@ -3,8 +3,12 @@
 Each stored story keeps a digest of the record it was imported from. A record
 whose digest matches is skipped without a write, so a second run over the same
 input changes nothing, while an item changed at the source is updated (and
-edits made in the admin since are kept until then). Writes go in bulk, batch
-by batch, inside the caller's transaction.
+edits made in the admin since are kept until then). The digest covers the
+record only, never the catalogue: adding or editing a source must not make
+every stored story "changed" and revert editors' work. A new source that a
+stored story names is offered to editors by the admin's suggestions and is
+attributed the next time the item changes at its source. Writes go in bulk,
+batch by batch, inside the caller's transaction.
 """
 
 import hashlib
@@ -51,12 +55,19 @@ class Report:
         return ", ".join(f"{action} {count}" for action, count in self.counts.items())
 
 
-def digest_of(record, context):
-    """A fingerprint of everything the record says (its location aside) and of the context it was read in."""
+def digest_of(record):
+    """A fingerprint of everything the record says (its location aside)."""
     fields = dict(vars(record))
     fields.pop("location")
-    # repr() of dataclasses, strings, dates and lists is deterministic and much cheaper than JSON.
-    return hashlib.sha256(repr((sorted(fields.items()), context)).encode("utf-8")).hexdigest()
+    # repr() of dataclasses, strings, dates and lists is deterministic and much cheaper than JSON. The
+    # (…, None) shape is the one stories imported with explicit attributions were stored with.
+    return hashlib.sha256(repr((sorted(fields.items()), None)).encode("utf-8")).hexdigest()
+
+
+def digest_of_item(item):
+    if isinstance(item, Deferred):
+        return hashlib.sha256(repr(item.fingerprint).encode()).hexdigest()
+    return digest_of(item)
 
 
 class StoryWriter:
@@ -75,8 +86,6 @@ class StoryWriter:
         self.tags, self.authors = catalog.Tags(), catalog.Authors()
         self.sections, self.sources = catalog.Sections(), catalog.Sources()
         self.mentions = MentionFinder(self.sources.by_name.values())
-        # Attributions depend on which sources are registered: a new source must re-attribute stories.
-        self.context = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
         self.loaded = True
 
     def write(self, records, on_item=None):
@@ -91,10 +100,7 @@ class StoryWriter:
         new, changed = [], []
         for item in items:
             current = stored.get(item.key)
-            if isinstance(item, Deferred):
-                record_digest = hashlib.sha256(repr((item.fingerprint, self.context)).encode()).hexdigest()
-            else:
-                record_digest = digest_of(item, self.context if item.attributions is None else None)
+            record_digest = digest_of_item(item)
             if current and current["import_digest"] == record_digest:
                 self.finish_item(item, SKIPPED, on_item)
                 continue
