@@ -7,6 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles.importers import text
+from articles.importers.formats import ParseOptions
+from articles.importers.inputs import expand
+from articles.importers.writer import StoryWriter, digest_of, legacy_digest
 from articles.models import Attribution, RelatedLink, Source, Story
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +273,19 @@ def test_entity_bomb_is_refused_as_unsafe_xml_whatever_the_detection(tmp_path, f
     message = str(refused(write(tmp_path, name, LAUGHS), format=format_name))
     assert "refused unsafe XML" in message and "entit" in message and name in message
     assert not Story.objects.exists()
+
+
+def test_story_stored_under_the_old_digest_is_skipped_and_restamped(tmp_path):
+    """A story imported before the digest stopped covering the catalogue is skipped, not re-imported, on upgrade."""
+    path = write(tmp_path, "a.txt", "Рада ухвалила бюджет\nЛід.\nПро це повідомляє Укрінформ.\n")
+    Source.objects.create(name="Укрінформ")
+    run(path)
+    Story.objects.update(headline="Редактор переписав")
+    (record,) = text.parse(next(expand([str(path)])), ParseOptions("text"))
+    writer = StoryWriter()
+    writer.load()
+    Story.objects.update(import_digest=legacy_digest(record, writer.catalogue))
+
+    assert "skipped 1" in run(path)
+    assert Story.objects.get().headline == "Редактор переписав"
+    assert Story.objects.get().import_digest == digest_of(record)

@@ -70,6 +70,16 @@ def digest_of_item(item):
     return digest_of(item)
 
 
+def legacy_digest(item, catalogue):
+    """The digest stored before it stopped covering the source catalogue (see StoryWriter.restamp)."""
+    if isinstance(item, Deferred):
+        return hashlib.sha256(repr((item.fingerprint, catalogue)).encode()).hexdigest()
+    fields = dict(vars(item))
+    fields.pop("location")
+    context = catalogue if item.attributions is None else None
+    return hashlib.sha256(repr((sorted(fields.items()), context)).encode("utf-8")).hexdigest()
+
+
 class StoryWriter:
     def __init__(self, default_language="uk", now=None, on_problem=None):
         self.default_language = default_language
@@ -86,6 +96,7 @@ class StoryWriter:
         self.tags, self.authors = catalog.Tags(), catalog.Authors()
         self.sections, self.sources = catalog.Sections(), catalog.Sources()
         self.mentions = MentionFinder(self.sources.by_name.values())
+        self.catalogue = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
         self.loaded = True
 
     def write(self, records, on_item=None):
@@ -98,6 +109,7 @@ class StoryWriter:
     def write_batch(self, items, on_item):
         stored = stored_versions([item.key for item in items])
         new, changed = [], []
+        self.restamp(items, stored)
         for item in items:
             current = stored.get(item.key)
             record_digest = digest_of_item(item)
@@ -115,6 +127,22 @@ class StoryWriter:
             self.finish_item(record, CREATED, on_item)
         for record, _story in changed:
             self.finish_item(record, UPDATED, on_item)
+
+    def restamp(self, items, stored):
+        """Give unchanged stories imported under the old digest the new one, without touching anything else.
+
+        Stories stored before the digest stopped covering the catalogue would otherwise all count as changed
+        once (reverting editors' edits); this works while the catalogue is as it was at their last import.
+        """
+        restamped = []
+        for item in items:
+            current = stored.get(item.key)
+            if not current or current["import_digest"] == (digest := digest_of_item(item)):
+                continue
+            if current["import_digest"] == legacy_digest(item, self.catalogue):
+                current["import_digest"] = digest
+                restamped.append(Story(pk=current["pk"], import_digest=digest))
+        Story.objects.bulk_update(restamped, ["import_digest"], batch_size=LOOKUP_CHUNK)
 
     def refuse(self, problems):
         for problem in problems if isinstance(problems, list) else [problems]:

@@ -41,7 +41,8 @@ class Command(BaseCommand):
                             help="story language; auto takes it from the input or detects it")
         parser.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
         parser.add_argument("--continue-on-error", action="store_true",
-                            help="skip bad items (listed at the end) and keep the good ones")
+                            help="skip bad items (listed at the end) and keep the good ones; "
+                                 "exits 2 if some items failed, 3 if all did")
 
     @staticmethod
     def parse_datetime(value):
