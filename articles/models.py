@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -100,6 +102,11 @@ class Source(SlugFromNameMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:source", kwargs={"slug": self.slug})
+
+    @property
+    def homepage_link(self):
+        """The homepage when it is safe to link to (http or https); "" for anything else stored earlier."""
+        return self.homepage if urlsplit(self.homepage).scheme.lower() in {"http", "https"} else ""
 
     def alias_list(self):
         return [alias.strip() for alias in self.aliases.splitlines() if alias.strip()]

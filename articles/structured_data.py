@@ -25,8 +25,8 @@ def site_organization(request):
 def cited_work(source):
     """What an attribution cites: a work by the source, named after it, its homepage when known."""
     organization = {"@type": "Organization", "name": source.name}
-    if source.homepage:
-        organization["url"] = source.homepage
+    if source.homepage_link:
+        organization["url"] = source.homepage_link
     return {"@type": "CreativeWork", "name": source.name, "author": organization}
 
 

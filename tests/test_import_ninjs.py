@@ -221,9 +221,14 @@ def test_bad_input_names_file_and_item_and_writes_nothing(tmp_path, content, whe
 
 @pytest.mark.django_db
 def test_continue_on_error_keeps_the_good_items(tmp_path):
-    """With --continue-on-error a bad item is skipped and counted, the good ones are imported."""
-    output = run(write(tmp_path, "mixed.json", [GOOD, {"headline": "Без uri"}]), continue_on_error=True)
-    assert "created 1" in output and "failed 1" in output
+    """With --continue-on-error a bad item is skipped and counted, the good ones are imported, the exit is 2."""
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("import_stories", str(write(tmp_path, "mixed.json", [GOOD, {"headline": "Без uri"}])),
+                     continue_on_error=True, stdout=out, stderr=io.StringIO())
+    assert error.value.returncode == 2
+    assert "created 1" in out.getvalue() and "failed 1" in out.getvalue()
+    assert Story.objects.count() == 1
 
 
 @pytest.mark.django_db

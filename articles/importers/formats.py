@@ -8,7 +8,10 @@ import codecs
 import importlib
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
+from articles.importers import xmlsafe
 from articles.importers.records import BadInput
 
 MODULES = {
@@ -22,6 +25,11 @@ MODULES = {
 NAMES = ["auto", *MODULES]
 SNIFF_BYTES = 4096
 NATIVE_MARKER = re.compile(r'^\s*\{\s*"newsroom"\s*:')
+# What may follow the opening bracket of JSON: "[ОНОВЛЕНО] Обстріл Харкова" is a headline, not an array.
+JSON_START = re.compile(r'^(\{\s*["}]|\[\s*([\[{"\]\-0-9]|true|false|null))')
+# The extension decides for plain text: a .txt file is text whatever its first character.
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 
 
 @dataclass
@@ -45,8 +53,28 @@ def head_text(data):
     return head.decode("latin-1")
 
 
+def suffix(name):
+    """The extension of a path or URL, lowercased; "" for standard input or a name without one."""
+    path = urlsplit(name).path if name.startswith(("http://", "https://")) else name
+    return PurePosixPath(path.replace("\\", "/")).suffix.lower()
+
+
+def refuse_unsafe_xml(data, head, name):
+    """An XML head that declares entities is refused as unsafe, as the format's parser would refuse it."""
+    if "<!ENTITY" in head or "<!DOCTYPE" in head:
+        try:
+            xmlsafe.check(data[:SNIFF_BYTES], name)
+        except BadInput as error:
+            if error.message.startswith("refused unsafe XML"):
+                raise
+    if "<!ENTITY" in head:
+        raise BadInput(name, "refused unsafe XML: it declares entities in a DTD (<!ENTITY …>), which are not expanded")
+
+
 def sniff(data, name):
-    """The format of an input, from its first bytes; BadInput if it is XML or JSON of no known kind."""
+    """The format of an input, from its extension or its first bytes; BadInput if it is XML or JSON of no known kind."""
+    if suffix(name) in TEXT_SUFFIXES:
+        return "text"
     head = head_text(data).lstrip()
     if head.startswith("<"):
         if "wordpress.org/export/" in head:
@@ -55,8 +83,11 @@ def sniff(data, name):
             return "rss"
         if re.search(r"<feed[\s>]", head):
             return "atom"
+        refuse_unsafe_xml(data, head, name)
         raise BadInput(name, "XML that is neither RSS, Atom nor a WordPress export (WXR); use --format")
     if head.startswith(("{", "[")):
+        if suffix(name) not in JSON_SUFFIXES and not JSON_START.match(head):
+            return "text"  # no JSON extension to go by, and what follows the bracket is words, not JSON
         return "json" if NATIVE_MARKER.match(head) else "ninjs"
     return "text"
 

@@ -3,6 +3,7 @@
 import json
 from datetime import date, datetime
 
+from articles.importers import jsonsafe
 from articles.importers.records import AttributionRecord, BadInput, BadItem, LinkRecord, StoryRecord
 
 SUPPORTED_VERSIONS = {1}
@@ -10,7 +11,7 @@ SUPPORTED_VERSIONS = {1}
 
 def load(payload):
     try:
-        document = json.loads(payload.data.decode("utf-8-sig"))
+        document = jsonsafe.loads(payload.data.decode("utf-8-sig"), payload.name)
     except UnicodeDecodeError as error:
         raise BadInput(payload.name, f"not valid UTF-8 (byte {error.start})") from None
     except json.JSONDecodeError as error:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from articles.importers import jsonsafe
 from articles.importers.records import BadInput
 
 SPACES = re.compile(r"\s+")
@@ -64,7 +65,7 @@ def items(text, name):
     if text[start] != "{":
         raise BadInput(f"{name}:{text.count(chr(10), 0, start) + 1}", "expected a ninjs object, an array of them or JSON lines")
     try:
-        first, end = json.JSONDecoder().raw_decode(text, start)
+        first, end = jsonsafe.raw_decode(text, start, name)
     except json.JSONDecodeError as error:
         raise malformed(error, text, name) from None
     rest = NON_SPACE.search(text, end)
@@ -78,7 +79,7 @@ def items(text, name):
 
 def load(text, name):
     try:
-        return json.loads(text)
+        return jsonsafe.loads(text, name)
     except json.JSONDecodeError as error:
         raise malformed(error, text, name) from None
 
@@ -88,7 +89,7 @@ def json_lines(text, name):
         if not line.strip():
             continue
         try:
-            yield f"{name}:{number}", json.loads(line), line
+            yield f"{name}:{number}", jsonsafe.loads(line, f"{name}:{number}"), line
         except json.JSONDecodeError as error:
             raise malformed(error, line, name, line=number) from None
 

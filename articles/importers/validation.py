@@ -1,14 +1,19 @@
 """Checks on a record before it is written, so a bad item is reported by location instead of failing in SQL."""
 
-from urllib.parse import urlsplit
+from dataclasses import fields, is_dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from articles.importers.records import BadItem
-from articles.models import Author, Language, RelatedLink, Section, Story, Tag
+from articles.models import Author, Language, RelatedLink, Section, Source, Story, Tag
 
 STATUSES = frozenset(Story.Status.values)
 LANGUAGES = frozenset({"", *Language.values})
+SOURCE_KINDS = frozenset(Source.Kind.values)
+# What the admin's URL fields accept, less ftp: whatever is stored here ends up as a link on a public page.
+WEB_URL = URLValidator(schemes=["http", "https"])
 
 
 def limit(model, field):
@@ -20,7 +25,25 @@ def too_long(value, maximum):
 
 
 def bad_url(url):
-    return bool(url) and urlsplit(url).scheme not in {"http", "https"}
+    if not url:
+        return False
+    try:
+        WEB_URL(url)
+    except ValidationError:
+        return True
+    return False
+
+
+def strings_in(value):
+    """Every string in a record, its links and attributions included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from strings_in(item)
+    elif is_dataclass(value):
+        for field in fields(value):
+            yield from strings_in(getattr(value, field.name))
 
 
 def text_problems(record):
@@ -56,7 +79,10 @@ def field_problems(record):
     if record.language not in LANGUAGES:
         problems.append(f"unknown language {record.language!r}")
     if bad_url(record.hero_image_url):
-        problems.append(f"hero image URL {record.hero_image_url[:80]!r} is not an http(s) URL")
+        problems.append(f"hero image URL {record.hero_image_url[:80]!r} is not a valid http(s) URL")
+    if any("\x00" in text for text in strings_in(record)):
+        # PostgreSQL cannot store NUL in text; no real story has one.
+        problems.append("contains a NUL character (\\u0000)")
     for moment, name in ((record.published_at, "publication time"), (record.embargo_until, "embargo time")):
         if moment is not None and timezone.is_naive(moment):
             problems.append(f"{name} has no time zone")
@@ -71,9 +97,26 @@ def link_problems(record):
         if too_long(link.title, limit(RelatedLink, "title")) or too_long(link.url, limit(RelatedLink, "url")):
             problems.append(f"related link {number} is too long")
         if bad_url(link.url):
-            problems.append(f"related link {number}: {link.url[:80]!r} is not an http(s) URL")
+            problems.append(f"related link {number}: url {link.url[:80]!r} is not a valid http(s) URL")
+    return problems
+
+
+def attribution_problems(record):
+    problems = []
+    for number, attribution in enumerate(record.attributions or (), 1):
+        label = f"attribution {number} (source {attribution.source[:40]!r})"
+        if not attribution.source.strip():
+            problems.append(f"attribution {number} has no source name")
+        if too_long(attribution.source, limit(Source, "name")) or too_long(attribution.slug, limit(Source, "slug")):
+            problems.append(f"{label}: source name or slug is too long")
+        if too_long(attribution.homepage, limit(Source, "homepage")):
+            problems.append(f"{label}: homepage is longer than {limit(Source, 'homepage')} characters")
+        elif bad_url(attribution.homepage):
+            problems.append(f"{label}: homepage {attribution.homepage[:80]!r} is not a valid http(s) URL")
+        if attribution.kind not in SOURCE_KINDS:
+            problems.append(f"{label}: unknown kind {attribution.kind!r}")
     return problems
 
 
 def problems_with(record):
-    return [BadItem(record.location, message) for message in field_problems(record) + link_problems(record)]
+    return [BadItem(record.location, message) for message in field_problems(record) + link_problems(record) + attribution_problems(record)]

@@ -3,8 +3,12 @@
 Each stored story keeps a digest of the record it was imported from. A record
 whose digest matches is skipped without a write, so a second run over the same
 input changes nothing, while an item changed at the source is updated (and
-edits made in the admin since are kept until then). Writes go in bulk, batch
-by batch, inside the caller's transaction.
+edits made in the admin since are kept until then). The digest covers the
+record only, never the catalogue: adding or editing a source must not make
+every stored story "changed" and revert editors' work. A new source that a
+stored story names is offered to editors by the admin's suggestions and is
+attributed the next time the item changes at its source. Writes go in bulk,
+batch by batch, inside the caller's transaction.
 """
 
 import hashlib
@@ -51,11 +55,28 @@ class Report:
         return ", ".join(f"{action} {count}" for action, count in self.counts.items())
 
 
-def digest_of(record, context):
-    """A fingerprint of everything the record says (its location aside) and of the context it was read in."""
+def digest_of(record):
+    """A fingerprint of everything the record says (its location aside)."""
     fields = dict(vars(record))
     fields.pop("location")
-    # repr() of dataclasses, strings, dates and lists is deterministic and much cheaper than JSON.
+    # repr() of dataclasses, strings, dates and lists is deterministic and much cheaper than JSON. The
+    # (…, None) shape is the one stories imported with explicit attributions were stored with.
+    return hashlib.sha256(repr((sorted(fields.items()), None)).encode("utf-8")).hexdigest()
+
+
+def digest_of_item(item):
+    if isinstance(item, Deferred):
+        return hashlib.sha256(repr(item.fingerprint).encode()).hexdigest()
+    return digest_of(item)
+
+
+def legacy_digest(item, catalogue):
+    """The digest stored before it stopped covering the source catalogue (see StoryWriter.restamp)."""
+    if isinstance(item, Deferred):
+        return hashlib.sha256(repr((item.fingerprint, catalogue)).encode()).hexdigest()
+    fields = dict(vars(item))
+    fields.pop("location")
+    context = catalogue if item.attributions is None else None
     return hashlib.sha256(repr((sorted(fields.items()), context)).encode("utf-8")).hexdigest()
 
 
@@ -75,8 +96,7 @@ class StoryWriter:
         self.tags, self.authors = catalog.Tags(), catalog.Authors()
         self.sections, self.sources = catalog.Sections(), catalog.Sources()
         self.mentions = MentionFinder(self.sources.by_name.values())
-        # Attributions depend on which sources are registered: a new source must re-attribute stories.
-        self.context = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
+        self.catalogue = sorted((s.pk, s.name, s.aliases) for s in self.sources.by_name.values())
         self.loaded = True
 
     def write(self, records, on_item=None):
@@ -89,12 +109,10 @@ class StoryWriter:
     def write_batch(self, items, on_item):
         stored = stored_versions([item.key for item in items])
         new, changed = [], []
+        self.restamp(items, stored)
         for item in items:
             current = stored.get(item.key)
-            if isinstance(item, Deferred):
-                record_digest = hashlib.sha256(repr((item.fingerprint, self.context)).encode()).hexdigest()
-            else:
-                record_digest = digest_of(item, self.context if item.attributions is None else None)
+            record_digest = digest_of_item(item)
             if current and current["import_digest"] == record_digest:
                 self.finish_item(item, SKIPPED, on_item)
                 continue
@@ -109,6 +127,22 @@ class StoryWriter:
             self.finish_item(record, CREATED, on_item)
         for record, _story in changed:
             self.finish_item(record, UPDATED, on_item)
+
+    def restamp(self, items, stored):
+        """Give unchanged stories imported under the old digest the new one, without touching anything else.
+
+        Stories stored before the digest stopped covering the catalogue would otherwise all count as changed
+        once (reverting editors' edits); this works while the catalogue is as it was at their last import.
+        """
+        restamped = []
+        for item in items:
+            current = stored.get(item.key)
+            if not current or current["import_digest"] == (digest := digest_of_item(item)):
+                continue
+            if current["import_digest"] == legacy_digest(item, self.catalogue):
+                current["import_digest"] = digest
+                restamped.append(Story(pk=current["pk"], import_digest=digest))
+        Story.objects.bulk_update(restamped, ["import_digest"], batch_size=LOOKUP_CHUNK)
 
     def refuse(self, problems):
         for problem in problems if isinstance(problems, list) else [problems]:

@@ -12,11 +12,14 @@ from articles.importers.inputs import expand
 from articles.importers.progress import Progress
 from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
 from articles.importers.validation import problems_with
-from articles.importers.writer import StoryWriter
+from articles.importers.writer import FAILED, StoryWriter
 from articles.models import Language, Section, Story
 
 BATCH = 1000
 SHOWN_PROBLEMS = 20
+# Exit statuses with --continue-on-error (1, CommandError's default, is a run that stopped at the first problem).
+SOME_ITEMS_FAILED = 2
+EVERY_ITEM_FAILED = 3
 
 
 class Command(BaseCommand):
@@ -38,7 +41,8 @@ class Command(BaseCommand):
                             help="story language; auto takes it from the input or detects it")
         parser.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
         parser.add_argument("--continue-on-error", action="store_true",
-                            help="skip bad items (listed at the end) and keep the good ones")
+                            help="skip bad items (listed at the end) and keep the good ones; "
+                                 "exits 2 if some items failed, 3 if all did")
 
     @staticmethod
     def parse_datetime(value):
@@ -68,7 +72,17 @@ class Command(BaseCommand):
         for problem in report.failures[:SHOWN_PROBLEMS]:
             self.stderr.write(f"skipped {problem}")
         prefix = "Dry run, nothing written: " if options["dry_run"] else ""
-        self.stdout.write(self.style.SUCCESS(f"{prefix}{report.summary()}{self.encodings()}"))
+        failed = report.counts[FAILED]
+        style = self.style.WARNING if failed else self.style.SUCCESS
+        self.stdout.write(style(f"{prefix}{report.summary()}{self.encodings()}"))
+        # Only reached with --continue-on-error: a run from cron must not look fine when items were skipped.
+        if failed and failed == sum(report.counts.values()):
+            raise CommandError(f"nothing imported: all {failed} items failed", returncode=EVERY_ITEM_FAILED)
+        if failed:
+            raise CommandError(
+                f"{failed} items failed and were skipped (listed above); the others were imported",
+                returncode=SOME_ITEMS_FAILED,
+            )
 
     def run(self, options):
         payloads = self.inputs = self.payloads(options)

@@ -10,6 +10,7 @@ from django.db import transaction
 from PIL import Image
 
 from articles.images.renditions import make_renditions, renditions_current
+from articles.importers.validation import bad_url
 from articles.models import Author, Byline, Section, Source, Story
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -58,7 +59,12 @@ class Command(BaseCommand):
         for item in catalogue["authors"]:
             defaults = {"name": item["name"], "bio": item.get("bio", "")}
             counts["new authors"] += Author.objects.get_or_create(slug=item["slug"], defaults=defaults)[1]
-        for item in catalogue["sources"]:
+        for number, item in enumerate(catalogue["sources"], 1):
+            if bad_url(item["homepage"]):
+                raise CommandError(
+                    f"sources.json: source {number} ({item['name']}): homepage {item['homepage'][:80]!r} "
+                    "is not a valid http(s) URL"
+                )
             defaults = {"aliases": "\n".join(item["aliases"]), "homepage": item["homepage"], "kind": item["kind"]}
             counts["new sources"] += Source.objects.get_or_create(name=item["name"], defaults=defaults)[1]
         return counts
