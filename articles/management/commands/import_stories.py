@@ -141,13 +141,13 @@ class Command(BaseCommand):
                     self.fail(report, problem, options)
         except BadInput as error:
             if len(self.inputs) == 1:
-                raise CommandError(str(error)) from None
+                raise CommandError(str(error), returncode=EVERY_ITEM_FAILED) from None
             self.fail(report, BadItem(error.location, error.message), options)
         # Even with --continue-on-error, a feed or export none of whose items could be imported is a wrong
         # input, not a quiet "created 0"; one bad story file among many is what the option is for.
         if items and len(problems) == items and (items > 1 or len(self.inputs) == 1):
-            skipped = f"all {items} items were skipped" if items > 1 else "its only item was skipped"
-            raise CommandError(f"{payload.name}: {skipped}: {problems[0]}")
+            failed = f"all {items} items failed" if items > 1 else "its only item failed"
+            raise CommandError(f"{payload.name}: nothing imported: {failed}: {problems[0]}", returncode=EVERY_ITEM_FAILED)
 
     def deferred(self, item, options):
         """The item with the options folded into its fingerprint and applied when it is built."""
