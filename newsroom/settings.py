@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -194,12 +193,15 @@ CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
 # django-csp. Public pages carry no inline script or style (tests/test_security_headers.py checks the
 # templates), so neither needs 'unsafe-inline'; JSON-LD is a data block, which CSP does not govern.
 _csp_report_uri = os.environ.get("CSP_REPORT_URI", "")
+_media_origin = ["/".join(MEDIA_URL.split("/")[:3])] if MEDIA_URL.startswith(("http://", "https://", "//")) else []
 _csp_policy = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Imported stories keep their hero and body images on the agency's host: https: by default; a list of
+        # hosts in CSP_IMG_SRC narrows it. The media host is added when media is served from elsewhere.
+        "img-src": ["'self'", "data:", *env_list("CSP_IMG_SRC", "https:"), *_media_origin],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
@@ -216,9 +218,6 @@ if env_bool("CSP_REPORT_ONLY"):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
 else:
     CONTENT_SECURITY_POLICY = _csp_policy
-# What the admin adds to the public policy (newsroom/security.py): the body editor's import map runs by a
-# per-request nonce; the editor and Django's admin widgets set inline style attributes.
-ADMIN_CSP_UPDATE = {"script-src": [NONCE], "style-src": ["'unsafe-inline'"]}
 
 # Browser features no page of the site uses are turned off for it and for anything it embeds.
 PERMISSIONS_POLICY = {

@@ -1,6 +1,7 @@
 """Security headers: a strict Content-Security-Policy on public pages, a nonce-only one for the admin's scripts,
 a Permissions-Policy everywhere, and production settings that pass `check --deploy` without a warning."""
 
+import json
 import os
 import re
 import secrets
@@ -107,13 +108,14 @@ def test_the_scan_finds_inline_code(tmp_path):
 
 @pytest.mark.django_db
 def test_admin_scripts_run_only_by_this_requests_nonce(client):
-    """The story form's inline import map carries the nonce its policy names; no script runs by 'unsafe-inline'."""
+    """The story form's inline import map carries the nonce its policy names; nothing runs by 'unsafe-inline'."""
     client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
     response = client.get("/admin/articles/story/add/")
     assert response.status_code == 200
     directives = policy(response)
     nonces = [source for source in directives["script-src"] if source.startswith("'nonce-")]
-    assert len(nonces) == 1 and "'unsafe-inline'" not in directives["script-src"]
+    assert len(nonces) == 1 and "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert all(source == "'self'" or source.startswith("'sha256-") for source in directives["style-src"])
     nonce = nonces[0][len("'nonce-"):-1]
     html = response.content.decode()
     inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
@@ -171,3 +173,18 @@ def test_https_is_enforced_when_on(client, make_story, settings):
     secure = client.get("/", secure=True)
     assert secure.status_code == 200
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, ["'self'", "data:", "https:"]),
+    ({"CSP_IMG_SRC": "https://images.example.net,https://cdn.example.org"},
+     ["'self'", "data:", "https://images.example.net", "https://cdn.example.org"]),
+])
+def test_image_sources_follow_the_environment(tmp_path, env, expected):
+    """Imported stories' images on other https hosts show by default; CSP_IMG_SRC narrows img-src to named hosts."""
+    script = ("import django, json; django.setup(); from django.conf import settings as s; "
+              "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=deploy_environment(tmp_path, **env),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path
 from django.utils.translation import ngettext
-from js_asset.media import Media as NoncedMedia
 
 from articles.editor import StoryBodyWidget
 from articles.html import sanitize_html
@@ -48,13 +47,6 @@ class WritingToolsMixin:
     def media(self):
         # Listed after admin/js/urlify.js so that Django's media merge keeps that order: ours must win.
         return super().media + forms.Media(js=["admin/js/urlify.js", "admin/articles/slugify.js"])
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # The editor's import map is an inline script: the admin's Content-Security-Policy lets it run by this
-        # request's nonce (newsroom/security.py), never by 'unsafe-inline'.
-        if "media" in context and hasattr(request, "csp_nonce"):
-            context["media"] = NoncedMedia.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         clean_paste = self.admin_site.admin_view(self.clean_paste_view)
