@@ -39,8 +39,8 @@ def attribution_row(attribution):
     return " — ".join(part for part in (str(attribution.source), attribution.sentence) if part)
 
 
-def related_link_row(link):
-    where = link.url or (str(link.target) if link.target_id else "")
+def related_link_row(link, name_of=str):
+    where = link.url or (name_of(link.target) if link.target_id else "")
     parts = [link.get_kind_display(), link.title, where]
     if link.paragraph:
         parts.append(f"¶{link.paragraph}")
@@ -53,6 +53,11 @@ def correction_row(correction):
 
 
 ROW_TEXT = {Byline: byline_row, Attribution: attribution_row, RelatedLink: related_link_row, Correction: correction_row}
+
+
+def row_text(model, row, name_of=str):
+    # Only a related link names a story, which `name_of` may have to keep from the user.
+    return related_link_row(row, name_of) if model is RelatedLink else ROW_TEXT[model](row)
 STORED_ROWS = {
     Byline: "bylines",
     Attribution: "attributions",
@@ -69,17 +74,17 @@ def stored_story(pk):
     return stories.filter(pk=pk).first()
 
 
-def describe_value(value):
+def describe_value(value, name_of=str):
     if value in (None, ""):
         return ""
     if isinstance(value, models.Model):
-        return str(value)
+        return name_of(value)
     if hasattr(value, "tzinfo"):
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     return str(value)
 
 
-def describe_field(name, value):
+def describe_field(name, value, name_of=str):
     """The lines one story field shows in the panel: the body by paragraph, choices by their label."""
     if name == "body":
         return block_texts(value)
@@ -88,25 +93,25 @@ def describe_field(name, value):
     field = Story._meta.get_field(name)
     if field.choices and value:
         value = dict(field.flatchoices).get(value, value)
-    text = describe_value(value)
+    text = describe_value(value, name_of)
     return [text] if text else []
 
 
-def stored_lines(story, name):
+def stored_lines(story, name, name_of=str):
     if name == "tags":
         return describe_field(name, [tag.name for tag in story.tags.all()])
-    return describe_field(name, getattr(story, name))
+    return describe_field(name, getattr(story, name), name_of)
 
 
-def submitted_lines(form, name):
+def submitted_lines(form, name, name_of=str):
     """What the editor submitted: the cleaned value, or the raw input when it did not validate."""
     if name in form.cleaned_data:
-        return describe_field(name, form.cleaned_data[name])
+        return describe_field(name, form.cleaned_data[name], name_of)
     raw = form[name].value()
     return [str(raw)] if raw not in (None, "") else []
 
 
-def submitted_rows(formset):
+def submitted_rows(formset, name_of=str):
     """The rows the editor kept, in the order they would be saved (a typed position first, else the page order).
 
     Rows that do not validate are shown too, as far as they can be: one whose stored row was deleted meanwhile
@@ -118,7 +123,7 @@ def submitted_rows(formset):
         if row.cleaned_data.get("DELETE") or not (row.instance.pk or row.has_changed()):
             continue
         try:
-            text = ROW_TEXT[formset.model](row.instance)
+            text = row_text(formset.model, row.instance, name_of)
         except ObjectDoesNotExist:  # a required choice left empty or not valid
             continue
         kept.append(((row.cleaned_data.get("position") or index, index), text))
@@ -143,13 +148,16 @@ def stored_form_value(story, name):
     return str(getattr(story, name) or "")
 
 
-def field_differences(stored, form, formsets):
-    """A Difference for every field and inline where the stored story and the form differ."""
+def field_differences(stored, form, formsets, name_of=str):
+    """A Difference for every field and inline where the stored story and the form differ.
+
+    `name_of` names the stories they point to (a reporter may not read every headline: workflow.shown_name).
+    """
     rows = []
     for name in STORY_FIELDS:
         if name not in form.fields:
             continue
-        theirs, yours = stored_lines(stored, name), submitted_lines(form, name)
+        theirs, yours = stored_lines(stored, name, name_of), submitted_lines(form, name, name_of)
         if theirs != yours:
             label = capfirst(Story._meta.get_field(name).verbose_name)
             field = form.add_prefix(name) if name in COPYABLE_FIELDS else ""
@@ -157,8 +165,8 @@ def field_differences(stored, form, formsets):
     for formset in formsets:
         if formset.model not in ROW_TEXT:
             continue
-        theirs = [ROW_TEXT[formset.model](row) for row in getattr(stored, STORED_ROWS[formset.model]).all()]
-        yours = submitted_rows(formset)
+        theirs = [row_text(formset.model, row, name_of) for row in getattr(stored, STORED_ROWS[formset.model]).all()]
+        yours = submitted_rows(formset, name_of)
         if theirs != yours:
             rows.append(Difference(capfirst(formset.model._meta.verbose_name_plural), theirs, yours))
     return rows

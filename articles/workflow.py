@@ -4,7 +4,9 @@ Reporters write drafts and submit them for review; editors (and superusers) do e
 the admin actions and the tests all ask these functions, so a rule changed here holds on every path.
 """
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles import audit
 from articles.models import Story
@@ -20,9 +22,11 @@ TRANSITIONS = {
     EDITOR: {(old, new) for old in Status for new in Status},
 }
 
-# The groups created by migration 0007: model permissions (app label "articles") per group.
+# The groups created by migration 0007 (0008 and 0011 added to the editors'): model permissions per group, of the
+# app "articles" unless LOGIN_ATTEMPTS names them (django-axes' failed logins, which editors see and unlock).
 STORY_PARTS = ["byline", "attribution", "relatedlink", "taggedstory"]
 CATALOGUES = ["section", "author", "source", "tag"]
+LOGIN_ATTEMPTS = ["view_accessattempt", "delete_accessattempt"]
 GROUP_PERMISSIONS = {
     REPORTER: [f"{action}_story" for action in ("add", "change", "view")]
     + [f"{action}_{model}" for model in STORY_PARTS for action in ("add", "change", "delete", "view")]
@@ -32,7 +36,8 @@ GROUP_PERMISSIONS = {
         f"{action}_{model}"
         for model in ["story", *STORY_PARTS, *CATALOGUES, "correction"]
         for action in ("add", "change", "delete", "view")
-    ],
+    ]
+    + LOGIN_ATTEMPTS,
 }
 
 
@@ -53,6 +58,34 @@ def can_edit(user, story):
 
 def can_view(user, story):
     return is_editor(user) or story.created_by_id == user.pk
+
+
+def can_link(user, story):
+    """Whether `user` may pick `story` as a link's target or a translation's original, and read its headline there.
+
+    A reporter may link to and translate the stories readers can see, and their own; a colleague's unpublished
+    work stays out of their reach (linkable_stories() is the same rule as a queryset).
+    """
+    return is_editor(user) or story.created_by_id == user.pk or story.is_public()
+
+
+def linkable_stories(user, stories=None):
+    stories = Story.objects.all() if stories is None else stories
+    if is_editor(user):
+        return stories
+    return stories.filter(Q(created_by=user) | Q(pk__in=Story.objects.published().values("pk")))
+
+
+def unseen_story_label(pk):
+    """What a user who may not see story `pk` is shown instead of its headline."""
+    return gettext("%(kind)s #%(id)s (no access)") % {"kind": Story._meta.verbose_name, "id": pk}
+
+
+def shown_name(user, obj):
+    """How `obj` is named to `user`: its own name, except a story they may not see (can_link), named by number."""
+    if isinstance(obj, Story) and not can_link(user, obj):
+        return unseen_story_label(obj.pk)
+    return str(obj)
 
 
 def can_transition(user, story, new_status):

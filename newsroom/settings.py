@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A public page that cannot reach the database answers 503 with Retry-After rather than 500.
     "articles.outages.DatabaseOutageMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -241,3 +244,18 @@ LOGGING = {
 # Imports from http(s) URLs: seconds to wait, and the largest download accepted.
 IMPORT_FETCH_TIMEOUT = float(os.environ.get("IMPORT_FETCH_TIMEOUT", "20"))
 IMPORT_MAX_DOWNLOAD_BYTES = int(os.environ.get("IMPORT_MAX_DOWNLOAD_BYTES", str(50 * 1024 * 1024)))
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one user name from one
+# address, that pair is refused for LOGIN_COOLOFF_MINUTES; other addresses and other users still log in. Failures
+# are kept in the database (AccessAttempt, in the admin, where an editor unlocks them by deleting the row).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # axes counts in hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.admin.lockout.lockout_response"
+# The address a request came from: X-Forwarded-For only behind our own proxy (BEHIND_TLS_PROXY), which
+# appends the real address to; anywhere else the header is whatever the client wrote.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_VERBOSE = False

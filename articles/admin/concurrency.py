@@ -6,6 +6,8 @@ nothing is saved and the form comes back with the editor's input, the other edit
 stored version in the hidden field, so saving again after merging by hand goes through.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -24,6 +26,7 @@ from articles.presence import (
     presence_notice,
     record_presence,
 )
+from articles.workflow import shown_name
 
 VERSION_FIELD = "loaded_version"
 
@@ -112,7 +115,7 @@ class ConcurrentEditingMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and obj.pk is not None:
             context.update(self.presence_context(request, obj))
-            context.update(self.conflict_context(context))
+            context.update(self.conflict_context(request, context))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def presence_context(self, request, obj):
@@ -124,7 +127,7 @@ class ConcurrentEditingMixin:
             "presence_heartbeat_ms": HEARTBEAT_SECONDS * 1000,
         }
 
-    def conflict_context(self, context):
+    def conflict_context(self, request, context):
         form = context["adminform"].form
         if VERSION_FIELD not in form.fields:
             return {}
@@ -139,7 +142,7 @@ class ConcurrentEditingMixin:
         return {
             **extra,
             "conflict": {
-                "differences": field_differences(stored, form, formsets),
+                "differences": field_differences(stored, form, formsets, partial(shown_name, request.user)),
                 "saved_at": saved_at,
                 "saved_by": display_name(saved_by) if saved_by else "",
             },

@@ -26,13 +26,14 @@ class LoadedChoiceAutocomplete(AutocompleteSelect):
     """Prints the row's own, already loaded choice without fetching it again."""
 
     loaded = None
+    loaded_label = None  # shown instead of the loaded choice's own name, which this user may not read
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
         if self.loaded is None or selected != {str(self.loaded.pk)}:
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        label = self.choices.field.label_from_instance(self.loaded)
+        label = self.loaded_label or self.choices.field.label_from_instance(self.loaded)
         options.append(self.create_option(name, self.loaded.pk, label, True, len(options)))
         return [(None, options, 0)]
 

@@ -41,6 +41,7 @@ from articles.revisions import (
     states_of,
     story_revisions,
 )
+from articles.workflow import shown_name
 
 # Shown newest first; the one after the last is read too, as the base of the last one's diff.
 HISTORY_LIMIT = 50
@@ -66,9 +67,12 @@ class HistoryEntry:
 
 
 class Names:
-    """Names of what the shown revisions refer to by id: one query per kind, and only for the ids seen."""
+    """Names of what the shown revisions refer to by id: one query per kind, and only for the ids seen.
 
-    def __init__(self, states):
+    A story `user` may not see (workflow.can_link) is named by its number, not by its headline.
+    """
+
+    def __init__(self, states, user):
         wanted = {Section: set(), Story: set(), Author: set(), Source: set(), Tag: set()}
         for state in states:
             wanted[Section].add(state.fields.get("section"))
@@ -81,7 +85,7 @@ class Names:
         for model, ids in wanted.items():
             ids.discard(None)
             found = model.objects.filter(pk__in=ids).in_bulk() if ids else {}
-            self.names[model] = {pk: str(obj) for pk, obj in found.items()}
+            self.names[model] = {pk: shown_name(user, obj) for pk, obj in found.items()}
 
     def __call__(self, model, pk):
         if pk is None:
@@ -157,11 +161,11 @@ def label(name):
     return capfirst(Story._meta.get_field(name).verbose_name)
 
 
-def history_entries(story):
+def history_entries(story, user):
     """The story's revisions, newest first, each with its changes from the one before and the notes it made."""
     revisions = list(story_revisions(story).select_related("user")[: HISTORY_LIMIT + 1])
     states = states_of(revisions, story)
-    names = Names(states.values())
+    names = Names(states.values(), user)
     notes = {}
     for note in Correction.objects.filter(story=story, revision__in=revisions):
         notes.setdefault(note.revision_id, []).append(note)
@@ -233,7 +237,7 @@ class StoryRevisionsMixin:
         story = self.get_queryset(request).prefetch_related(None).filter(pk=pk).first() if pk.isdigit() else None
         context = {}
         if story is not None and self.has_view_or_change_permission(request, story):
-            entries, truncated = history_entries(story)
+            entries, truncated = history_entries(story, request.user)
             context = {
                 "revision_entries": entries,
                 "revisions_truncated": truncated,

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from articles import audit
 from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.concurrency import ConcurrentEditingMixin
-from articles.admin.ordering import OrderedInline, OrderedInlinesMixin
+from articles.admin.ordering import OrderedInline, OrderedInlineForm, OrderedInlinesMixin
 from articles.admin.revisions import StoryRevisionsMixin
 from articles.admin.suggestions import SuggestionsMixin
 from articles.admin.writing import WritingToolsMixin
@@ -25,10 +25,13 @@ from articles.revisions import record_baseline, record_revision
 from articles.workflow import (
     allowed_statuses,
     can_edit,
+    can_link,
     can_transition,
     can_view,
     is_editor,
+    linkable_stories,
     transition_message,
+    unseen_story_label,
 )
 
 # The sidebar offers the most used tags; any tag works through ?tag=<slug> (the tag list links there).
@@ -47,12 +50,36 @@ class AttributionInline(OrderedInline):
     autocomplete_fields = ["source"]
 
 
+class RelatedLinkForm(OrderedInlineForm):
+    """A row keeps a stored target its user may not see (an editor set it), without showing that story's headline."""
+
+    user = None  # set per request by RelatedLinkInline.get_formset()
+
+    def use_loaded_choices(self):
+        super().use_loaded_choices()
+        field = self.fields.get("target")
+        loaded = getattr(field, "loaded", None)
+        if loaded is not None and not can_link(self.user, loaded):
+            getattr(field.widget, "widget", field.widget).loaded_label = unseen_story_label(loaded.pk)
+
+
 class RelatedLinkInline(OrderedInline):
     model = RelatedLink
+    form = RelatedLinkForm
     fk_name = "story"
     fields = ["position", "kind", "paragraph", "title", "url", "date", "language", "target"]
     autocomplete_fields = ["target"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        form = type(self.form.__name__, (self.form,), {"user": request.user})
+        return super().get_formset(request, obj, form=form, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # What is offered is what is accepted: a forged id of a story the user may not see is "not a valid choice".
+        if db_field.name == "target":
+            kwargs["queryset"] = linkable_stories(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CorrectionInline(admin.TabularInline):
@@ -105,6 +132,18 @@ class StoryForm(forms.ModelForm):
         if "status" in self.fields and not is_editor(self.user):
             allowed = allowed_statuses(self.user, self.instance)
             self.fields["status"].choices = [choice for choice in self.fields["status"].choices if choice[0] in allowed]
+        if "translation_of" in self.fields and not is_editor(self.user):
+            self.keep_unseen_original()
+
+    def keep_unseen_original(self):
+        """An original the user may not see (an editor chose it) stays as it is, shown by number, not by headline."""
+        original = self.instance.translation_of if self.instance.translation_of_id else None
+        if original is None or can_link(self.user, original):
+            return
+        field = self.fields["translation_of"]
+        field.queryset = Story.objects.filter(pk=original.pk)
+        field.widget = forms.Select(choices=[(original.pk, unseen_story_label(original.pk))])
+        field.disabled = True  # whatever is posted, the stored value is kept
 
     def clean(self):
         cleaned = super().clean()
@@ -192,11 +231,10 @@ class StoryAdmin(
         stories = super().get_queryset(request).prefetch_related("tags")
         if is_editor(request.user):
             return stories
-        mine = Q(created_by=request.user)
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             # A reporter links their draft to any story readers can see, not only to their own.
-            return stories.filter(mine | Q(pk__in=Story.objects.published().values("pk")))
-        return stories.filter(mine)
+            return linkable_stories(request.user, stories)
+        return stories.filter(created_by=request.user)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -241,6 +279,25 @@ class StoryAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # What is offered is what is accepted: a forged id of a story the user may not see is "not a valid choice".
+        if db_field.name == "translation_of":
+            kwargs["queryset"] = linkable_stories(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        if story is not None:
+            # A posted form with errors writes its values into this instance before the page is drawn again, and an
+            # empty slug has no address: "View on site" is worked out now, from the story as stored.
+            story.stored_site_url = self.view_on_site(story)
+        return story
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is not None and hasattr(obj, "stored_site_url"):
+            return obj.stored_site_url
+        return super().get_view_on_site_url(obj)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or can_view(request.user, obj))
