@@ -15,8 +15,8 @@ link to elsewhere, and is printed only as far as it gives no unpublished story a
 inline "Read also" links and its "More on this topic" block, and previews.
 """
 
-from dataclasses import dataclass
 import datetime
+from dataclasses import dataclass
 
 from articles.linking import normalize_title, story_key_from_url
 from articles.models import Story
