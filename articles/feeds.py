@@ -129,7 +129,7 @@ class TagFeed(StoryFeed):
 
 class SectionFeed(StoryFeed):
     def get_object(self, request, slug):
-        return Section.objects.get(slug=slug)
+        return Section.objects.with_published_stories().get(slug=slug)
 
     def stories(self, section):
         return Story.objects.published().in_section(section)
@@ -137,7 +137,7 @@ class SectionFeed(StoryFeed):
 
 class SourceFeed(StoryFeed):
     def get_object(self, request, slug):
-        return Source.objects.get(slug=slug)
+        return Source.objects.with_published_stories().get(slug=slug)
 
     def stories(self, source):
         return Story.objects.published().citing(source)

@@ -32,9 +32,14 @@ class StoryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Plain (slug, name) choices read once per request: a ModelChoiceField queries once to render
-        # its options and again to validate the submitted value. Only tags of published stories are
-        # offered, so a tag used only on a draft or embargoed story is not revealed.
-        self.filters["tag"].extra["choices"] = list(Tag.objects.with_published_counts().values_list("slug", "name"))
-        self.filters["section"].extra["choices"] = list(Section.objects.values_list("slug", "name"))
-        self.filters["source"].extra["choices"] = list(Source.objects.values_list("slug", "name"))
+        # Plain (slug, name) choices read once per request (one query each): a ModelChoiceField queries once
+        # to render its options and again to validate the submitted value. Only tags, sections and sources
+        # of public stories are offered, so one known only from drafts or embargoed stories is not revealed,
+        # and asking for it is asking for an unknown value.
+        self.filters["tag"].extra["choices"] = choices(Tag.objects.with_published_counts())
+        self.filters["section"].extra["choices"] = choices(Section.objects.with_published_stories())
+        self.filters["source"].extra["choices"] = choices(Source.objects.with_published_stories())
+
+
+def choices(names):
+    return list(names.values_list("slug", "name"))

@@ -12,7 +12,7 @@ from taggit.models import ItemBase, TagBase
 from articles.html import sanitize_html, split_blocks
 from articles.images.picture import hero_picture
 from articles.language import Language
-from articles.querysets import AuthorQuerySet, StoryQuerySet, TagQuerySet
+from articles.querysets import AuthorQuerySet, SectionQuerySet, SourceQuerySet, StoryQuerySet, TagQuerySet
 from articles.slugs import ascii_slug, free_slug, numbered
 
 
@@ -36,6 +36,8 @@ class Section(SlugFromNameMixin, models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -91,6 +93,8 @@ class Source(SlugFromNameMixin, models.Model):
     )
     homepage = models.URLField(_("homepage URL"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -320,23 +324,23 @@ class Story(models.Model):
         """The hero image as pages print it: renditions, size and alt text (headline when none), or None."""
         return hero_picture(self)
 
-    def body_blocks(self):
-        """Pairs of (block HTML, inline "read also" links that follow it).
+    def body_blocks(self, links=None):
+        """Pairs of (block HTML, inline "read also" links that follow it), of `links` or all the story's own.
 
         Reads related links through .all() so a prefetched page costs no extra query.
         A link at paragraph 0 comes before the first block; one past the end comes last.
         """
         blocks = split_blocks(self.body)
         after = {}
-        for link in self.related_links.all():
+        for link in self.related_links.all() if links is None else links:
             if link.kind == RelatedLink.Kind.READ_ALSO:
                 after.setdefault(min(link.paragraph or 0, len(blocks)), []).append(link)
         pairs = [("", after[0])] if 0 in after else []
         pairs += [(block, after.get(index, [])) for index, block in enumerate(blocks, 1)]
         return pairs
 
-    def more_links(self):
-        return [link for link in self.related_links.all() if link.kind == RelatedLink.Kind.MORE]
+    def more_links(self, links=None):
+        return [link for link in (self.related_links.all() if links is None else links) if link.kind == RelatedLink.Kind.MORE]
 
     def byline(self):
         return [byline.author for byline in self.bylines.all()]

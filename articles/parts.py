@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.language import Language
+from articles.querysets import RelatedLinkQuerySet
 
 
 class Byline(models.Model):
@@ -60,6 +61,8 @@ class RelatedLink(models.Model):
         "articles.Story", verbose_name=_("story"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="inbound_links",
     )
+
+    objects = RelatedLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

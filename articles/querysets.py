@@ -26,6 +26,10 @@ class StoryQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
+    def unpublished(self, at=None):
+        """Everything `published()` leaves out: drafts, stories in review, scheduled, embargoed, withdrawn."""
+        return self.exclude(pk__in=self.model.objects.published(at).values("pk"))
+
     def scheduled(self, at=None):
         now = at or timezone.now()
         return self.filter(status=self.model.Status.PUBLISHED).filter(
@@ -100,7 +104,7 @@ class StoryQuerySet(models.QuerySet):
             "tags",
             Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
-            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target")),
+            Prefetch("related_links", queryset=RelatedLink.objects.for_readers()),
         )
 
     def with_translation_flag(self):
@@ -185,3 +189,32 @@ class AuthorQuerySet(models.QuerySet):
 
         live = Byline.objects.filter(author=OuterRef("pk"), story__in=Story.objects.published().values("pk"))
         return self.filter(Exists(live))
+
+
+class SectionQuerySet(models.QuerySet):
+    def with_published_stories(self):
+        """Sections holding a public story: like a tag or an author, one known only from drafts is no one's business."""
+        from articles.models import Story
+
+        return self.filter(Exists(Story.objects.published().filter(section=OuterRef("pk"))))
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_published_stories(self):
+        """Sources a public story cites: a source cited only by an embargoed story would announce it."""
+        from articles.models import Attribution, Story
+
+        live = Attribution.objects.filter(source=OuterRef("pk"), story__in=Story.objects.published().values("pk"))
+        return self.filter(Exists(live))
+
+
+class RelatedLinkQuerySet(models.QuerySet):
+    def for_readers(self):
+        """With their target, and flagged `names_unpublished` when the title is an unpublished story's headline.
+
+        The flag comes in the links' own query, so a story page spends nothing on it (articles.related).
+        """
+        from articles.models import Story
+
+        hidden = Story.objects.unpublished().filter(headline=OuterRef("title"))
+        return self.select_related("target").annotate(names_unpublished=Exists(hidden))

@@ -25,6 +25,7 @@ from articles.filters import StoryFilter
 from articles.frontpage import front_page
 from articles.models import Author, Section, Source, Story, Tag
 from articles.redirects import moved_permanently, moved_story, moved_tag
+from articles.related import shown_links
 from articles.search import MAX_QUERY_CHARS, search_terms
 from articles.snippets import snippet
 
@@ -148,8 +149,9 @@ def story_page_context(story):
     """What the story page prints besides the story itself: shared by the public page and the previews."""
     if getattr(story, "has_corrections", False):
         prefetch_related_objects([story], "corrections")
-    more_links = story.more_links()
-    curated = {link.target_id for link in more_links if link.target_id}
+    links = shown_links(story.related_links.all())
+    more_links = story.more_links(links)
+    curated = {link.target_id for link in story.more_links() if link.target_id}
     tag_ids = [tag.pk for tag in story.tags.all()]
     around = list(Story.objects.published().around(story, tag_ids, excluded=curated, related_limit=RELATED_BY_TAG_LIMIT))
     context = {"editions": story_editions(story, [other for other in around if getattr(other, "in_group", False)])}
@@ -158,7 +160,10 @@ def story_page_context(story):
         key=lambda other: (other.published_at, other.pk),
         reverse=True,
     )[:RELATED_BY_TAG_LIMIT]
-    context.update(more_links=more_links, stories_sharing_tags=by_tags, **section_neighbours(story, around))
+    context.update(
+        body_blocks=story.body_blocks(links), more_links=more_links, stories_sharing_tags=by_tags,
+        **section_neighbours(story, around),
+    )
     return context
 
 
@@ -215,6 +220,10 @@ class SectionView(StoryListFor):
     context_owner_name = "section"
     template_name = "articles/section_detail.html"
 
+    def get_owner(self):
+        # Like a tag: a section with no public story would only tell what its drafts are about.
+        return get_object_or_404(Section.objects.with_published_stories(), slug=self.kwargs["slug"])
+
     def stories_of(self, section):
         return Story.objects.published().in_section(section)
 
@@ -223,6 +232,10 @@ class SourceView(StoryListFor):
     owner_model = Source
     context_owner_name = "source"
     template_name = "articles/source_detail.html"
+
+    def get_owner(self):
+        # Like a tag: a source only unpublished stories cite would give them away.
+        return get_object_or_404(Source.objects.with_published_stories(), slug=self.kwargs["slug"])
 
     def stories_of(self, source):
         return Story.objects.published().citing(source)
