@@ -13,6 +13,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 
@@ -210,11 +211,13 @@ class SourceQuerySet(models.QuerySet):
 
 class RelatedLinkQuerySet(models.QuerySet):
     def for_readers(self):
-        """With their target, and flagged `names_unpublished` when the title is an unpublished story's headline.
+        """With their target, and flagged `names_unpublished` when the title holds an unpublished story's headline.
 
         The flag comes in the links' own query, so a story page spends nothing on it (articles.related).
         """
         from articles.models import Story
 
-        hidden = Story.objects.unpublished().filter(headline=OuterRef("title"))
+        # Contained, not only equal: a title that quotes a hidden headline («…») gives it away just the same.
+        title = ExpressionWrapper(OuterRef("title"), output_field=models.TextField())
+        hidden = Story.objects.unpublished().filter(Contains(title, F("headline")))
         return self.select_related("target").annotate(names_unpublished=Exists(hidden))

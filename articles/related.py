@@ -7,8 +7,8 @@ link to elsewhere, and is printed only as far as it gives no unpublished story a
   story that is not public) is printed only with an outside address of its own; the date, which the tools
   fill from that story, is left out;
 - an address on this site of a story that is not public is never printed;
-- a link whose title is the headline of an unpublished story (or, when it points at one, holds that
-  story's headline) is not printed at all, address or not;
+- a link whose title holds the headline of an unpublished story (as it is, or quoted: «…») is not printed
+  at all, address or not;
 - a link to no story and with no address stays a plain-text reference.
 
 "Unpublished" is whatever `Story.objects.published()` leaves out. The same rule serves the story page's
@@ -17,6 +17,8 @@ inline "Read also" links and its "More on this topic" block, and previews.
 
 import datetime
 from dataclasses import dataclass
+
+from django.db.models import F, Q, Value
 
 from articles.linking import normalize_title, story_key_from_url
 from articles.models import Story
@@ -47,7 +49,7 @@ def shown_links(links, at=None):
     if unflagged:
         hidden = unpublished_headlines({link.title for link in unflagged}, at)
         for link in unflagged:
-            link.names_unpublished = link.title in hidden
+            link.names_unpublished = any(headline in link.title for headline in hidden)
     shown = [shown_link(link, keys.get(link.pk), public, at) for link in links]
     return [link for link in shown if link is not None]
 
@@ -83,4 +85,10 @@ def unpublished_headlines(titles, at=None):
     titles = {title for title in titles if title}
     if not titles:
         return set()
-    return set(Story.objects.unpublished(at).filter(headline__in=titles).values_list("headline", flat=True))
+    """The headlines of unpublished stories that one of `titles` holds, in one query."""
+    named = {f"title_{number}": Value(title) for number, title in enumerate(sorted(titles))}
+    held = Q()
+    for name in named:
+        held |= Q(**{f"{name}__contains": F("headline")})
+    stories = Story.objects.unpublished(at).alias(**named)
+    return set(stories.filter(held).values_list("headline", flat=True))

@@ -222,6 +222,14 @@ def test_an_unresolved_link_named_after_a_draft_is_not_printed(client, site, pub
     assert "Чернетка про вибори" not in html and "<span>Газета «День», 12 березня</span>" in html
 
 
+def test_a_link_quoting_a_hidden_headline_is_not_printed(client, site, publish):
+    """A title that quotes an unpublished headline («…», with words around it) is left out, address or not."""
+    publish("Чернетка про вибори", status=Story.Status.DRAFT)
+    RelatedLink.objects.create(story=site, title="Читайте: «Чернетка про вибори»")
+    RelatedLink.objects.create(story=site, title="Див. «Чернетка про вибори», Укрінформ", url="https://example.org/a")
+    assert "Чернетка про вибори" not in link_page(client, site)
+
+
 def test_an_unresolved_on_site_address_of_a_public_story_stays(client, site, publish):
     """A link by address to a public story, not yet resolved, still leads there with its date."""
     other = publish("Сеул відповів", when=datetime(2024, 3, 20, 12, tzinfo=KYIV))

@@ -179,8 +179,7 @@ def build(plans):
 
 def add_link(story, position, plan, ref):
     """A related link as the tools make them: titled after the story picked (or typed), by story or by address."""
-    # A quoted headline on a link to no story is not caught yet (articles.related compares whole titles only).
-    quoted = f"«{ref.headline}»" if plan["resolved"] else ref.headline
+    quoted = f"«{ref.headline}»"
     title = {"headline": ref.headline, "quoted": quoted, "typed": f"Посилання {position}"}[plan["title"]]
     address = ref.get_absolute_url() if ref.published_at else ""
     url = {

@@ -141,7 +141,9 @@ class Command(BaseCommand):
                     self.fail(report, problem, options)
         except BadInput as error:
             if len(self.inputs) == 1:
-                raise CommandError(str(error), returncode=EVERY_ITEM_FAILED) from None
+                # Without --continue-on-error any bad input is exit status 1; with it, nothing imported is 3.
+                status = EVERY_ITEM_FAILED if options["continue_on_error"] else 1
+                raise CommandError(str(error), returncode=status) from None
             self.fail(report, BadItem(error.location, error.message), options)
         # Even with --continue-on-error, a feed or export none of whose items could be imported is a wrong
         # input, not a quiet "created 0"; one bad story file among many is what the option is for.
