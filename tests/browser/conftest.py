@@ -84,6 +84,15 @@ class Tab:
         return self.page.goto(self.base_url + path)
 
 
+def log_in(context, user, live_server):
+    """Gives a browser context `user`'s session cookie: logged in without the login form (and its throttling)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
 def tab(request, browser, live_server):
     width, height = WIDTHS[request.param]

@@ -8,11 +8,10 @@ hash Chromium would accept.
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from articles.models import Story
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +32,7 @@ def open_page(browser, live_server):
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                                  "url": live_server.url}])
+            log_in(context, user, live_server)
         context.add_init_script(WATCH_VIOLATIONS)
         page = context.new_page()
         page.console_csp = []

@@ -9,12 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
 from django.utils import timezone
 
 from articles.models import Attribution, RelatedLink, Source, Story
 from articles.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
-from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -66,10 +65,7 @@ def admin_tab(browser, live_server, transactional_db):
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                                  "url": live_server.url}])
+            log_in(context, user, live_server)
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
