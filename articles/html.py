@@ -26,6 +26,11 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Attributes holding an address that nh3's url_schemes does not check (it checks href and src).
+QUOTED_SOURCE_ATTRIBUTES = {"cite"}
+# Browsers drop ASCII whitespace and control characters from an address before reading its scheme.
+IGNORED_IN_ADDRESS = re.compile(r"[\x00-\x20\x7f]+")
+SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 BLOCK_TAGS = {"p", "blockquote", "ul", "ol", "h2", "h3", "h4", "figure", "hr", "table"}
 BLOCK_START = re.compile(r"<({})[\s>]".format("|".join(sorted(BLOCK_TAGS))))
 
@@ -39,11 +44,21 @@ def sanitize_html(markup):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=drop_unsafe_addresses,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
     # Pasted text comes out one block a line, as the editor and the importers write it.
     return "\n".join(split_blocks(tidy_pasted(cleaned))) if pasted else cleaned
+
+
+def drop_unsafe_addresses(tag, attribute, value):
+    """A quote's cite="javascript:…" (or any scheme but web and mail) is dropped, as nh3 drops such an href."""
+    if attribute in QUOTED_SOURCE_ATTRIBUTES:
+        scheme = SCHEME.match(IGNORED_IN_ADDRESS.sub("", value))
+        if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+            return None
+    return value
 
 
 def paragraphs_to_html(paragraphs):

@@ -72,3 +72,27 @@ def test_paragraphs_to_html_escapes_text():
 
 def test_html_to_text_strips_tags_and_entities():
     assert html_to_text("<p>Tom &amp; <b>Jerry</b></p>") == "Tom & Jerry"
+
+
+@pytest.mark.parametrize("address", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+])
+def test_quotes_lose_a_cite_that_is_not_a_web_address(address):
+    """A quote's cite with a script or data scheme is dropped, however it is cased or spaced; the quote stays."""
+    markup = f'<blockquote cite="{address}"><p>Цитата</p></blockquote><p><q cite="{address}">слова</q></p>'
+    assert sanitize_html(markup) == "<blockquote><p>Цитата</p></blockquote><p><q>слова</q></p>"
+
+
+def test_quotes_keep_a_web_or_relative_cite():
+    """cite pointing at a web page, or at a page of this site, is kept."""
+    markup = '<blockquote cite="https://www.pravda.com.ua/news/1/"><p>Ц</p></blockquote><q cite="/2024/03/28/x/">с</q>'
+    assert sanitize_html(markup) == markup
+
+
+@pytest.mark.django_db
+def test_a_story_page_prints_no_script_address_in_a_quote(client, make_story):
+    """Saved through the model, as the admin and every import do, the page carries no javascript: cite."""
+    story = make_story(body='<blockquote cite="javascript:alert(document.cookie)"><p>Заява</p></blockquote>')
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<blockquote><p>Заява</p></blockquote>" in html and "javascript:" not in html
