@@ -6,6 +6,8 @@ they are skipped with the reason shown, except under CI, where a missing browser
 """
 
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -82,6 +84,15 @@ class Tab:
 
     def open(self, path):
         return self.page.goto(self.base_url + path)
+
+
+def wait_until_the_live_server_is_idle(timeout=5):
+    """Let requests still being answered finish before the test's tables are flushed under them (SQLite locks)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.02)
 
 
 def log_in(context, user, live_server):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Story
-from tests.browser.conftest import TIMEOUT_MS, log_in
+from tests.browser.conftest import TIMEOUT_MS, log_in, wait_until_the_live_server_is_idle
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,7 @@ def open_page(browser, live_server):
     for context in contexts:
         context.route("**/presence/", lambda route: route.abort())
         context.close()
+    wait_until_the_live_server_is_idle()
 
 
 def violations(page):

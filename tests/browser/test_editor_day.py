@@ -1,8 +1,6 @@
 """An editor's day in a real browser: a reporter's draft, a shared preview, scheduling, two editors on one story."""
 
 import re
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Attribution, RelatedLink, Source, Story
 from articles.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
-from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, log_in
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, log_in, wait_until_the_live_server_is_idle
 
 pytestmark = pytest.mark.browser
 
@@ -79,15 +77,6 @@ def admin_tab(browser, live_server, transactional_db):
         context.route("**/presence/", lambda route: route.abort())
         context.close()
     wait_until_the_live_server_is_idle()
-
-
-def wait_until_the_live_server_is_idle(timeout=5):
-    """Let requests still being answered finish before the test's tables are flushed under them (SQLite locks)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(
-        "process_request_thread" in thread.name for thread in threading.enumerate()
-    ):
-        time.sleep(0.02)
 
 
 def change_url(live_server, story):
