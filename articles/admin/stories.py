@@ -13,13 +13,14 @@ from django.utils.translation import ngettext
 from articles import audit
 from articles.admin.caching import ActionsInvalidatePublicPages
 from articles.admin.concurrency import ConcurrentEditingMixin
-from articles.admin.ordering import OrderedInline, OrderedInlineForm, OrderedInlinesMixin
+from articles.admin.inlines import AttributionInline, BylineInline, CorrectionInline, RelatedLinkInline
+from articles.admin.ordering import OrderedInlinesMixin
 from articles.admin.revisions import StoryRevisionsMixin
 from articles.admin.suggestions import SuggestionsMixin
 from articles.admin.writing import WritingToolsMixin
 from articles.images.renditions import make_renditions_after_commit, record_original_size, renditions_current
 from articles.linking import resolve_links_for
-from articles.models import Attribution, Byline, Correction, RelatedLink, Story, Tag
+from articles.models import Correction, Story, Tag
 from articles.previews import preview_story, render_preview, share, shared_url
 from articles.revisions import record_baseline, record_revision
 from articles.workflow import (
@@ -36,58 +37,6 @@ from articles.workflow import (
 
 # The sidebar offers the most used tags; any tag works through ?tag=<slug> (the tag list links there).
 TAG_FILTER_LIMIT = 40
-
-
-class BylineInline(OrderedInline):
-    model = Byline
-    fields = ["position", "author"]
-    autocomplete_fields = ["author"]
-
-
-class AttributionInline(OrderedInline):
-    model = Attribution
-    fields = ["position", "source", "sentence"]
-    autocomplete_fields = ["source"]
-
-
-class RelatedLinkForm(OrderedInlineForm):
-    """A row keeps a stored target its user may not see (an editor set it), without showing that story's headline."""
-
-    user = None  # set per request by RelatedLinkInline.get_formset()
-
-    def use_loaded_choices(self):
-        super().use_loaded_choices()
-        field = self.fields.get("target")
-        loaded = getattr(field, "loaded", None)
-        if loaded is not None and not can_link(self.user, loaded):
-            getattr(field.widget, "widget", field.widget).loaded_label = unseen_story_label(loaded.pk)
-
-
-class RelatedLinkInline(OrderedInline):
-    model = RelatedLink
-    form = RelatedLinkForm
-    fk_name = "story"
-    fields = ["position", "kind", "paragraph", "title", "url", "date", "language", "target"]
-    autocomplete_fields = ["target"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_formset(self, request, obj=None, **kwargs):
-        form = type(self.form.__name__, (self.form,), {"user": request.user})
-        return super().get_formset(request, obj, form=form, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # What is offered is what is accepted: a forged id of a story the user may not see is "not a valid choice".
-        if db_field.name == "target":
-            kwargs["queryset"] = linkable_stories(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class CorrectionInline(admin.TabularInline):
-    """Public notes on a published story, shown oldest first on its page."""
-
-    model = Correction
-    fields = ["published_at", "kind", "text"]
-    extra = 0
 
 
 class TagFilter(admin.SimpleListFilter):
