@@ -114,7 +114,7 @@ class PublicTexts:
         position = next((i for i, version in enumerate(self.versions) if version.revision_id == revision_id), None)
         if position is None or not self.is_public(self.versions[position]):
             return None
-        base = next((version for version in self.versions[position + 1:] if self.is_public(version)), None)
+        base = next((version for version in self.versions[position + 1 :] if self.is_public(version)), None)
         return (self.versions[position], base) if base else None
 
     def diff(self, revision_id):
@@ -133,7 +133,10 @@ def changes_url(story, revision_id):
     return reverse(
         "articles:story_changes",
         kwargs={
-            "year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": story.slug,
+            "year": local.year,
+            "month": f"{local.month:02d}",
+            "day": f"{local.day:02d}",
+            "slug": story.slug,
             "revision_id": revision_id,
         },
     )
@@ -170,6 +173,9 @@ class StoryChangesView(PublishedStoryMixin, DateDetailView):
             raise Http404
         target, base = texts.change(revision_id)
         return super().get_context_data(
-            notes=notes, changes=texts.diff(revision_id), changed_at=target.revision.date_created,
-            compared_with=base.revision.date_created, **kwargs,
+            notes=notes,
+            changes=texts.diff(revision_id),
+            changed_at=target.revision.date_created,
+            compared_with=base.revision.date_created,
+            **kwargs,
         )

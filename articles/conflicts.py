@@ -20,14 +20,37 @@ from articles.revisions import latest_revision
 
 # In the order the change form shows them; a field the form does not carry (read-only for this user) is skipped.
 STORY_FIELDS = [
-    "headline", "lead", "body", "tags", "status", "withdrawn_reason", "published_at", "embargo_until", "section",
-    "language", "slug", "translation_of", "hero_image_url", "hero_image_alt", "hero_image_caption",
+    "headline",
+    "lead",
+    "body",
+    "tags",
+    "status",
+    "withdrawn_reason",
+    "published_at",
+    "embargo_until",
+    "section",
+    "language",
+    "slug",
+    "translation_of",
+    "hero_image_url",
+    "hero_image_alt",
+    "hero_image_caption",
     "hero_image_credit",
 ]
 # Fields whose input takes the stored value as it is (times, choices of other stories and inlines do not).
 COPYABLE_FIELDS = {
-    "headline", "lead", "body", "tags", "status", "withdrawn_reason", "language", "slug", "hero_image_url",
-    "hero_image_alt", "hero_image_caption", "hero_image_credit",
+    "headline",
+    "lead",
+    "body",
+    "tags",
+    "status",
+    "withdrawn_reason",
+    "language",
+    "slug",
+    "hero_image_url",
+    "hero_image_alt",
+    "hero_image_caption",
+    "hero_image_credit",
 }
 
 
@@ -58,6 +81,8 @@ ROW_TEXT = {Byline: byline_row, Attribution: attribution_row, RelatedLink: relat
 def row_text(model, row, name_of=str):
     # Only a related link names a story, which `name_of` may have to keep from the user.
     return related_link_row(row, name_of) if model is RelatedLink else ROW_TEXT[model](row)
+
+
 STORED_ROWS = {
     Byline: "bylines",
     Attribution: "attributions",

@@ -22,8 +22,13 @@ class Correction(models.Model):
     )
     # The saved revision (django-reversion) holding the change this note tells readers about.
     revision = models.ForeignKey(
-        "reversion.Revision", verbose_name=_("revision"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        "reversion.Revision",
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     class Meta:
@@ -39,7 +44,9 @@ class Correction(models.Model):
 class SharedPreview(models.Model):
     """A signed link that shows a story's current draft without logging in, until it expires or is revoked."""
 
-    story = models.ForeignKey("articles.Story", on_delete=models.CASCADE, related_name="shared_previews", verbose_name=_("story"))
+    story = models.ForeignKey(
+        "articles.Story", on_delete=models.CASCADE, related_name="shared_previews", verbose_name=_("story")
+    )
     nonce = models.CharField(_("token id"), max_length=32, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("shared by")

@@ -14,16 +14,25 @@ class StoryFilter(django_filters.FilterSet):
     )
     section = django_filters.ChoiceFilter(field_name="section__slug", label=_("Section"), empty_label=_("All sections"))
     source = django_filters.ChoiceFilter(
-        field_name="attributions__source__slug", label=_("Source"), empty_label=_("All sources"), distinct=True,
+        field_name="attributions__source__slug",
+        label=_("Source"),
+        empty_label=_("All sources"),
+        distinct=True,
     )
     language = django_filters.ChoiceFilter(choices=Language.choices, label=_("Language"), empty_label=_("Any language"))
     date_after = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__gte", label=_("From"),
-        input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_before = django_filters.DateFilter(
-        field_name="published_at", lookup_expr="date__lte", label=_("To"),
-        input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        label=_("To"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

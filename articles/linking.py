@@ -80,7 +80,9 @@ def resolve_links_for(stories):
     stories = [story for story in stories if story.pk]
     candidates = {}
     for part in chunks([story.pk for story in stories]):
-        candidates.update({link.pk: link for link in RelatedLink.objects.filter(target__isnull=True, story_id__in=part)})
+        candidates.update(
+            {link.pk: link for link in RelatedLink.objects.filter(target__isnull=True, story_id__in=part)}
+        )
     # Matching addresses costs a condition per story; skip it when no unresolved link has an address.
     any_addressed = RelatedLink.objects.filter(target__isnull=True).exclude(url="").exists()
     for part in chunks(stories):

@@ -161,7 +161,9 @@ class Story(models.Model):
 
     headline = models.CharField(_("headline"), max_length=300)
     slug = models.SlugField(
-        _("slug"), max_length=200, blank=True,
+        _("slug"),
+        max_length=200,
+        blank=True,
         help_text=_("Latin letters only; filled from the headline when left empty."),
     )
     lead = models.TextField(_("lead"), blank=True)
@@ -173,34 +175,47 @@ class Story(models.Model):
     authors = models.ManyToManyField(Author, through="Byline", verbose_name=_("byline"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True, db_index=True,
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("A future time schedules the story."),
     )
     embargo_until = models.DateTimeField(
         _("embargo until"), null=True, blank=True, help_text=_("Nothing about the story is public before this time.")
     )
     withdrawn_reason = models.TextField(
-        _("reason for withdrawal"), blank=True,
+        _("reason for withdrawal"),
+        blank=True,
         help_text=_("Shown to readers at the story's address once it is withdrawn; required to withdraw it."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL,
-        editable=False, related_name="stories",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="stories",
     )
     tags = TaggableManager(through=TaggedStory, blank=True, verbose_name=_("tags"), ordering=["name"])
 
     hero_image = models.ImageField(_("hero image"), upload_to="stories/%Y/%m/", blank=True)
     hero_image_url = models.URLField(
-        _("hero image URL"), max_length=1000, blank=True,
+        _("hero image URL"),
+        max_length=1000,
+        blank=True,
         help_text=_("An image elsewhere (from an import); used when no file is uploaded."),
     )
     hero_image_alt = models.CharField(_("alt text"), max_length=300, blank=True)
     hero_image_caption = models.CharField(_("caption"), max_length=500, blank=True)
     hero_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
     hero_image_renditions = models.JSONField(
-        _("hero image renditions"), default=dict, blank=True, editable=False,
+        _("hero image renditions"),
+        default=dict,
+        blank=True,
+        editable=False,
         help_text=_("The uploaded image's size and its resized copies, so pages print them without opening files."),
     )
 
@@ -209,17 +224,28 @@ class Story(models.Model):
     )
     external_id = models.CharField(_("external ID"), max_length=500, blank=True)
     import_digest = models.CharField(
-        _("import digest"), max_length=64, blank=True, editable=False,
+        _("import digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
         help_text=_("Fingerprint of the imported item, so an unchanged item is skipped on the next import."),
     )
     translation_of = models.ForeignKey(
-        "self", verbose_name=_("translation of"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="translations", help_text=_("The original story this one translates."),
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The original story this one translates."),
     )
     # Kept current by articles.search (after commit, or by the import writer); on PostgreSQL a GIN
     # index over to_tsvector('simple', search_document) is created by migration 0005.
     search_document = models.TextField(
-        _("search document"), blank=True, default="", editable=False,
+        _("search document"),
+        blank=True,
+        default="",
+        editable=False,
         help_text=_("The headline, lead and body reduced to dictionary forms, for search."),
     )
 
@@ -340,7 +366,11 @@ class Story(models.Model):
         return pairs
 
     def more_links(self, links=None):
-        return [link for link in (self.related_links.all() if links is None else links) if link.kind == RelatedLink.Kind.MORE]
+        return [
+            link
+            for link in (self.related_links.all() if links is None else links)
+            if link.kind == RelatedLink.Kind.MORE
+        ]
 
     def byline(self):
         return [byline.author for byline in self.bylines.all()]

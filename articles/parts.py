@@ -58,7 +58,11 @@ class RelatedLink(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, blank=True)
     target = models.ForeignKey(
-        "articles.Story", verbose_name=_("story"), null=True, blank=True, on_delete=models.SET_NULL,
+        "articles.Story",
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="inbound_links",
     )
 

@@ -171,9 +171,7 @@ def clean_pasted(markup):
 
 SPACE_RUN = re.compile(r"(?:&nbsp;| ){2,}")
 BLOCK_EDGE_SPACE = re.compile(r"(<(?:p|li|h[2-4]|td|th)>)(?:&nbsp;| )+|(?:&nbsp;| )+(</(?:p|li|h[2-4]|td|th)>)")
-EMPTY_ELEMENT = re.compile(
-    r"<(strong|em|u|s|sub|sup|a|p|li|h[2-4]|ul|ol|blockquote)\b[^>]*>(?:\s|&nbsp;|<br>)*</\1>"
-)
+EMPTY_ELEMENT = re.compile(r"<(strong|em|u|s|sub|sup|a|p|li|h[2-4]|ul|ol|blockquote)\b[^>]*>(?:\s|&nbsp;|<br>)*</\1>")
 
 
 def tidy_pasted(markup):

@@ -54,11 +54,9 @@ def end_presence(story, user):
 
 
 def presence_notice(users):
-    """"Олена Петренко is also editing this story", or "" when nobody else is."""
+    """ "Олена Петренко is also editing this story", or "" when nobody else is."""
     if not users:
         return ""
     names = ", ".join(display_name(user) for user in users)
-    message = ngettext(
-        "%(names)s is also editing this story.", "%(names)s are also editing this story.", len(users)
-    )
+    message = ngettext("%(names)s is also editing this story.", "%(names)s are also editing this story.", len(users))
     return message % {"names": names}

@@ -101,11 +101,15 @@ class StoryQuerySet(models.QuerySet):
 
         # Corrections are rare: a flag in the story's own query spares every other page a prefetch query.
         notes = Correction.objects.filter(story=OuterRef("pk"))
-        return self.select_related("section").annotate(has_corrections=Exists(notes)).prefetch_related(
-            "tags",
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
-            Prefetch("related_links", queryset=RelatedLink.objects.for_readers()),
+        return (
+            self.select_related("section")
+            .annotate(has_corrections=Exists(notes))
+            .prefetch_related(
+                "tags",
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("attributions", queryset=Attribution.objects.select_related("source")),
+                Prefetch("related_links", queryset=RelatedLink.objects.for_readers()),
+            )
         )
 
     def with_translation_flag(self):
@@ -116,7 +120,9 @@ class StoryQuerySet(models.QuerySet):
     @staticmethod
     def translation_group(story):
         """A condition for `story`'s translation group: its original, the original's translations, and theirs."""
-        root = story.translation_of.translation_of_id or story.translation_of_id if story.translation_of_id else story.pk
+        root = (
+            story.translation_of.translation_of_id or story.translation_of_id if story.translation_of_id else story.pk
+        )
         return Q(pk=root) | Q(translation_of=root) | Q(translation_of__translation_of=root)
 
     def sharing_tags(self, story, tag_ids, excluded=(), limit=6):
@@ -146,7 +152,9 @@ class StoryQuerySet(models.QuerySet):
         either = Q()
         for condition in flags.values():
             either |= condition
-        annotations = {name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()}
+        annotations = {
+            name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in flags.items()
+        }
         return (
             self.filter(either)
             .annotate(**annotations)

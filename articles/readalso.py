@@ -97,8 +97,13 @@ def save_read_also_links(story, found_links):
         position += 1
         created.append(
             RelatedLink.objects.create(
-                story=story, kind=RelatedLink.Kind.READ_ALSO, position=position, paragraph=found.paragraph,
-                title=title, url=found.url, language=detect_language(title, default=story.language),
+                story=story,
+                kind=RelatedLink.Kind.READ_ALSO,
+                position=position,
+                paragraph=found.paragraph,
+                title=title,
+                url=found.url,
+                language=detect_language(title, default=story.language),
             )
         )
     return len(created)

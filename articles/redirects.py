@@ -142,7 +142,9 @@ def merge_tags(target, tags):
     TagRedirect.objects.filter(old_slug=target.slug).delete()
     TagRedirect.objects.bulk_create(
         [TagRedirect(old_slug=tag.slug, tag=target) for tag in merged],
-        update_conflicts=True, unique_fields=["old_slug"], update_fields=["tag", "created_at"],
+        update_conflicts=True,
+        unique_fields=["old_slug"],
+        update_fields=["tag", "created_at"],
     )
     type(target).objects.filter(pk__in=ids).delete()
     # The moves above are bulk writes: no signal tells the page cache.

@@ -36,8 +36,13 @@ PARTS = {
     RelatedLink: ("related_links", "story"),
     TaggedStory: ("tagged_items", "content_object"),
 }
-NAMED_PARTS = ["bylines__author", "attributions__source", "related_links", "tagged_items__tag",
-               "tagged_items__content_object"]
+NAMED_PARTS = [
+    "bylines__author",
+    "attributions__source",
+    "related_links",
+    "tagged_items__tag",
+    "tagged_items__content_object",
+]
 # What a part must still find to be restored (required foreign keys), and what it may lose (nullable ones).
 REQUIRED_REFERENCES = {Byline: ("author", Author), Attribution: ("source", Source), TaggedStory: ("tag", Tag)}
 OPTIONAL_REFERENCES = {Story: [("section", Section), ("translation_of", Story)], RelatedLink: [("target", Story)]}
@@ -148,7 +153,7 @@ def record_import_revisions(story_pks, chunk=1000):
     their first one when someone changes them (record_baseline()).
     """
     for start in range(0, len(story_pks), chunk):
-        ids = [str(pk) for pk in story_pks[start:start + chunk]]
+        ids = [str(pk) for pk in story_pks[start : start + chunk]]
         versions = Version.objects.get_for_model(Story).filter(object_id__in=ids)
         # object_id is text: compared in Python, not joined to the integer primary key (PostgreSQL refuses that).
         with_history = {int(pk) for pk in versions.values_list("object_id", flat=True).distinct()}

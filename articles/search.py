@@ -121,7 +121,9 @@ def search(queryset, text):
             .order_by("-search_score", "-published_at", "-pk")
         )
     # SQLite's LIKE folds ASCII case only; the document and the keys are both lowercase already.
-    every_word = reduce(and_, (reduce(or_, (Q(search_document__contains=f" {key} ") for key in keys)) for keys in terms))
+    every_word = reduce(
+        and_, (reduce(or_, (Q(search_document__contains=f" {key} ") for key in keys)) for keys in terms)
+    )
     return queryset.filter(every_word).order_by("-published_at", "-pk")
 
 

@@ -19,7 +19,11 @@ def iso(moment):
 
 
 def site_organization(request):
-    return {"@type": "Organization", "name": settings.SITE_NAME, "url": request.build_absolute_uri(reverse("articles:home"))}
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:home")),
+    }
 
 
 def cited_work(source):

@@ -153,7 +153,9 @@ def story_page_context(story):
     more_links = story.more_links(links)
     curated = {link.target_id for link in story.more_links() if link.target_id}
     tag_ids = [tag.pk for tag in story.tags.all()]
-    around = list(Story.objects.published().around(story, tag_ids, excluded=curated, related_limit=RELATED_BY_TAG_LIMIT))
+    around = list(
+        Story.objects.published().around(story, tag_ids, excluded=curated, related_limit=RELATED_BY_TAG_LIMIT)
+    )
     context = {"editions": story_editions(story, [other for other in around if getattr(other, "in_group", False)])}
     by_tags = sorted(
         (other for other in around if getattr(other, "shares_tags", False)),
@@ -161,7 +163,9 @@ def story_page_context(story):
         reverse=True,
     )[:RELATED_BY_TAG_LIMIT]
     context.update(
-        body_blocks=story.body_blocks(links), more_links=more_links, stories_sharing_tags=by_tags,
+        body_blocks=story.body_blocks(links),
+        more_links=more_links,
+        stories_sharing_tags=by_tags,
         **section_neighbours(story, around),
     )
     return context
@@ -175,6 +179,7 @@ def section_neighbours(story, around):
             earlier = (other.published_at, other.pk) < (story.published_at, story.pk)
             neighbours["previous_in_section" if earlier else "next_in_section"] = other
     return neighbours
+
 
 class StoryListFor(PublishedStoryMixin, ListView):
     """A paginated list of the published stories belonging to one tag, section or source."""
@@ -302,9 +307,14 @@ def switch_language(request, code):
         raise Http404
     response = HttpResponseRedirect(page_to_return_to(request))
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
 

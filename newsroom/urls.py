@@ -17,8 +17,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_part"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_part"),
     path(
-        "news-sitemap.xml", sitemap,
-        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news_sitemap.xml"}, name="news_sitemap",
+        "news-sitemap.xml",
+        sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news_sitemap.xml"},
+        name="news_sitemap",
     ),
     path("robots.txt", robots, name="robots"),
     path("", include("articles.urls")),

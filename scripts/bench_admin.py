@@ -51,7 +51,6 @@ class UnexpectedStatus(Exception):
     pass
 
 
-
 def editor_client():
     editor = User.objects.create_user("editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
@@ -152,9 +151,11 @@ def main():
         story, story_file = build_content()
         results = run(story, editor_client())
         print(f"database:  {connection.vendor}")
-        print(f"story:     {story_file.name} ({story.attributions.count()} sources, "
-              f"{story.related_links.count()} related links, {story.tags.count()} tags, "
-              f"{story_revisions(story).count()} revisions at the end)")
+        print(
+            f"story:     {story_file.name} ({story.attributions.count()} sources, "
+            f"{story.related_links.count()} related links, {story.tags.count()} tags, "
+            f"{story_revisions(story).count()} revisions at the end)"
+        )
         print(f"{'':26}{'queries':>8}{'median ms':>11}{'p95 ms':>9}   ({ROUNDS} requests after {WARMUP} warm-up)")
         for label, (queries, median, p95) in results.items():
             print(f"{label:26}{queries:8}{median:11.2f}{p95:9.2f}")

@@ -29,8 +29,15 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from articles.models import Attribution, Source, Story  # noqa: E402
 
-SOURCES = ["Укрінформ\nUkrinform", "Суспільне", "Reuters", "Держстат", "НБУ\nНаціональний банк",
-           "Financial Times", "Радіо Свобода"]
+SOURCES = [
+    "Укрінформ\nUkrinform",
+    "Суспільне",
+    "Reuters",
+    "Держстат",
+    "НБУ\nНаціональний банк",
+    "Financial Times",
+    "Радіо Свобода",
+]
 
 
 def timed_import(path):
@@ -45,8 +52,11 @@ def timed_import(path):
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     corpus = Path(tempfile.mkdtemp()) / "corpus.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)],  # noqa: S603
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)],  # noqa: S603
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -32,8 +32,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 if BENCH_REDIS_URL:
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": BENCH_REDIS_URL, "KEY_PREFIX": BENCH_PREFIX}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": BENCH_REDIS_URL,
+            "KEY_PREFIX": BENCH_PREFIX,
+        }
+    }
 
 from bench_content import build_content  # noqa: E402
 from django.core.cache import caches  # noqa: E402
@@ -44,7 +49,6 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from articles.caching import bump_site_version  # noqa: E402
 
 WARMUP, ROUNDS = 50, 500
-
 
 
 def measure(url, cold):
@@ -78,8 +82,10 @@ def main():
         cold = measure(url, cold=True)
         warm = measure(url, cold=False)
         print(f"database:      {connection.vendor}")
-        print(f"story:         {story_file.name} ({story.attributions.count()} sources, "
-              f"{story.related_links.count()} related links, {story.tags.count()} tags)")
+        print(
+            f"story:         {story_file.name} ({story.attributions.count()} sources, "
+            f"{story.related_links.count()} related links, {story.tags.count()} tags)"
+        )
         print(f"queries/page:  {cold[0]} cold, {warm[0]} warm")
         for label, (_count, median, p95) in [("cold render", cold), ("warm (cached)", warm)]:
             print(f"{label + ':':15}median {median:.2f} ms, p95 {p95:.2f} ms over {ROUNDS} requests")

@@ -113,9 +113,7 @@ def test_editors_keep_every_story_to_choose_from(people, stories):
     assert [r["text"] for r in editor.get(AUTOCOMPLETE_URL, params).json()["results"]] == [HIDDEN]
 
 
-@pytest.mark.parametrize(
-    ("model_name", "field_name"), [("story", "translation_of"), ("relatedlink", "target")]
-)
+@pytest.mark.parametrize(("model_name", "field_name"), [("story", "translation_of"), ("relatedlink", "target")])
 def test_the_story_search_offers_a_reporter_only_what_they_may_pick(people, stories, model_name, field_name):
     """The admin's autocomplete for both story fields offers own and public stories, not drafts or scheduled ones."""
     params = {"app_label": "articles", "model_name": model_name, "field_name": field_name, "term": ""}
@@ -184,8 +182,12 @@ def test_a_published_story_with_an_empty_slug_and_another_error_shows_the_errors
     editor = logged_in(people["editor"])
     local = timezone.localtime(public.published_at)
     data = story_post(
-        headline="", slug="", status=Status.PUBLISHED, loaded_version=opened_version(public),
-        published_at_0=f"{local:%Y-%m-%d}", published_at_1=f"{local:%H:%M}",
+        headline="",
+        slug="",
+        status=Status.PUBLISHED,
+        loaded_version=opened_version(public),
+        published_at_0=f"{local:%Y-%m-%d}",
+        published_at_1=f"{local:%H:%M}",
     )
 
     response = editor.post(change_url(public), data, **ENGLISH)

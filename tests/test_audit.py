@@ -90,8 +90,10 @@ def test_the_editors_actions_appear_in_the_log(editor, make_story):
     Story.objects.filter(pk=draft.pk).update(status=Story.Status.WITHDRAWN, withdrawn_reason="Помилка.")
     make_story("Теги", tags=["КНДР", "Корея"])
     korea, dprk = Tag.objects.order_by("name")
-    editor.post(reverse("admin:articles_tag_changelist"),
-                {"action": "merge_selected", "_selected_action": [korea.pk, dprk.pk], "post": "yes", "target": dprk.pk})
+    editor.post(
+        reverse("admin:articles_tag_changelist"),
+        {"action": "merge_selected", "_selected_action": [korea.pk, dprk.pk], "post": "yes", "target": dprk.pk},
+    )
 
     _, messages = audit_rows(editor)
     assert "Published." in messages
@@ -108,8 +110,13 @@ def test_withdrawing_in_the_change_form_is_logged(editor, make_story):
     story = make_story("Відкликана", slug="vidklykana")
     local = timezone.localtime(story.published_at)
     data = story_post(
-        headline=story.headline, slug=story.slug, status=Story.Status.WITHDRAWN, withdrawn_reason="Помилка.",
-        published_at_0=f"{local:%Y-%m-%d}", published_at_1=f"{local:%H:%M:%S}", loaded_version=story.version,
+        headline=story.headline,
+        slug=story.slug,
+        status=Story.Status.WITHDRAWN,
+        withdrawn_reason="Помилка.",
+        published_at_0=f"{local:%Y-%m-%d}",
+        published_at_1=f"{local:%H:%M:%S}",
+        loaded_version=story.version,
     )
     assert editor.post(change_url(story), data).status_code == 302
 
@@ -153,7 +160,9 @@ def fill_log(user, make_story, count, start=0):
             story.delete()
 
 
-def test_the_log_page_costs_the_same_with_5_or_50_entries(editor, editor_user, make_story, django_assert_max_num_queries):
+def test_the_log_page_costs_the_same_with_5_or_50_entries(
+    editor, editor_user, make_story, django_assert_max_num_queries
+):
     fill_log(editor_user, make_story, 3)
     with CaptureQueriesContext(connection) as few:
         editor.get(AUDIT_URL)
@@ -171,14 +180,17 @@ def test_the_audit_log_is_in_the_newsroom_section_of_the_admin(editor):
     assert f'<a href="{AUDIT_URL}">Журнал дій</a>' in html
 
 
-@pytest.mark.parametrize(("stored", "ukrainian"), [
-    ("Published.", "Опубліковано."),
-    ("Scheduled for 2024-03-28 10:00 EET.", "Заплановано на 2024-03-28 10:00 EET."),
-    ("Withdrawn. Reason: Помилка в даних.", "Знято з публікації. Причина: Помилка в даних."),
-    ("Merged tags КНДР, Корея into Північна Корея.", "Теми КНДР, Корея об'єднано в тему Північна Корея."),
-    ("Restored revision 7 of 28.03.2024 10:15.", "Відновлено ревізію 7 від 28.03.2024 10:15."),
-    ("Something an older version wrote.", "Something an older version wrote."),
-])
+@pytest.mark.parametrize(
+    ("stored", "ukrainian"),
+    [
+        ("Published.", "Опубліковано."),
+        ("Scheduled for 2024-03-28 10:00 EET.", "Заплановано на 2024-03-28 10:00 EET."),
+        ("Withdrawn. Reason: Помилка в даних.", "Знято з публікації. Причина: Помилка в даних."),
+        ("Merged tags КНДР, Корея into Північна Корея.", "Теми КНДР, Корея об'єднано в тему Північна Корея."),
+        ("Restored revision 7 of 28.03.2024 10:15.", "Відновлено ревізію 7 від 28.03.2024 10:15."),
+        ("Something an older version wrote.", "Something an older version wrote."),
+    ],
+)
 def test_audit_lines_are_stored_in_english_and_read_in_the_editors_language(stored, ukrainian):
     with translation.override("uk"):
         assert translated(stored) == ukrainian

@@ -31,12 +31,27 @@ ROOT = Path(__file__).resolve().parent.parent
 MARCH_28 = datetime(2024, 3, 28, 12, tzinfo=ZoneInfo("Europe/Kyiv"))
 HEADLINE = "Ракета впала в Японському морі"
 LIST_PAGES = [
-    "/", "/2024/", "/2024/03/", "/2024/03/28/", "/tags/kndr/", "/sections/svit/", "/sources/reuters/",
-    "/stories/", "/stories/?tag=kndr&section=svit", "/search/?q=ракета",
+    "/",
+    "/2024/",
+    "/2024/03/",
+    "/2024/03/28/",
+    "/tags/kndr/",
+    "/sections/svit/",
+    "/sources/reuters/",
+    "/stories/",
+    "/stories/?tag=kndr&section=svit",
+    "/search/?q=ракета",
 ]
 OTHER_PUBLIC_PAGES = [
-    "/feeds/rss/", "/feeds/atom/", "/feeds/tags/kndr/rss/", "/feeds/sections/svit/atom/", "/feeds/sources/reuters/rss/",
-    "/sitemap.xml", "/sitemap-stories.xml", "/news-sitemap.xml", "/robots.txt",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/tags/kndr/rss/",
+    "/feeds/sections/svit/atom/",
+    "/feeds/sources/reuters/rss/",
+    "/sitemap.xml",
+    "/sitemap-stories.xml",
+    "/news-sitemap.xml",
+    "/robots.txt",
 ]
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -128,6 +143,7 @@ def test_feeds_answer_by_etag_and_never_hide_a_withdrawal(client, story):
 
 def test_pages_render_when_the_cache_is_down(client, story, monkeypatch):
     """With the cache unreachable, pages are served uncached instead of failing."""
+
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
@@ -208,7 +224,11 @@ def test_a_story_no_longer_public_never_leaks_through_the_cache(client, story, c
     """A story cached while public disappears at once when withdrawn (its address then answers 410), unpublished,
     embargoed or rescheduled."""
     url = story.get_absolute_url()
-    assert HEADLINE in html(client, url) and HEADLINE in html(client, "/") and HEADLINE in html(client, "/sources/reuters/")
+    assert (
+        HEADLINE in html(client, url)
+        and HEADLINE in html(client, "/")
+        and HEADLINE in html(client, "/sources/reuters/")
+    )
     for field, value in change.items():
         setattr(story, field, timezone.now() + value if isinstance(value, timedelta) else value)
     story.save()
@@ -222,7 +242,11 @@ def test_a_story_no_longer_public_never_leaks_through_the_cache(client, story, c
 
 @pytest.mark.parametrize(
     ("model", "lookup", "new_name"),
-    [(Tag, {"slug": "kndr"}, "Північна Корея"), (Section, {"slug": "svit"}, "Закордон"), (Source, {"slug": "reuters"}, "Рейтер")],
+    [
+        (Tag, {"slug": "kndr"}, "Північна Корея"),
+        (Section, {"slug": "svit"}, "Закордон"),
+        (Source, {"slug": "reuters"}, "Рейтер"),
+    ],
 )
 def test_renaming_a_tag_section_or_source_refreshes_pages(client, story, model, lookup, new_name):
     """A renamed tag, section or source shows under its new name on the cached story page."""
@@ -291,12 +315,15 @@ def test_a_transaction_bumps_the_version_again_once_on_commit(make_story, django
     [(90, None, 90), (-3600, 200, 200), (60, 300, 300)],
     ids=["scheduled", "embargoed", "scheduled-and-embargoed"],
 )
-def test_scheduled_story_appears_on_time_without_a_purge(client, story, make_story, clock, settings,
-                                                         published_in, embargo_in, public_in):
+def test_scheduled_story_appears_on_time_without_a_purge(
+    client, story, make_story, clock, settings, published_in, embargo_in, public_in
+):
     """No page outlives the next publication: a scheduled or embargoed story is on the warm pages at its moment."""
     moment = clock.now + timedelta(seconds=public_in)
     scheduled = make_story(
-        "Заплановане повідомлення", published_at=clock.now + timedelta(seconds=published_in), tags=["КНДР"],
+        "Заплановане повідомлення",
+        published_at=clock.now + timedelta(seconds=published_in),
+        tags=["КНДР"],
         embargo_until=clock.now + timedelta(seconds=embargo_in) if embargo_in else None,
     )
     first = client.get("/")
@@ -312,8 +339,9 @@ def test_scheduled_story_appears_on_time_without_a_purge(client, story, make_sto
     assert "Заплановане повідомлення" in html(client, scheduled.get_absolute_url())
 
 
-def test_warm_page_is_served_from_cache_until_the_scheduled_moment(client, story, make_story, clock,
-                                                                     django_assert_num_queries):
+def test_warm_page_is_served_from_cache_until_the_scheduled_moment(
+    client, story, make_story, clock, django_assert_num_queries
+):
     """Right up to a scheduled publication the page comes from the cache; at the moment it is rendered again."""
     make_story("Заплановане повідомлення", published_at=clock.now + timedelta(seconds=90))
     client.get("/")
@@ -359,7 +387,11 @@ def redis_cache(settings, redis_url):
 
     prefix = f"newsroom-test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
     }
     server = redis.Redis.from_url(redis_url)
     yield SimpleNamespace(prefix=prefix, keys=lambda pattern="*": list(server.scan_iter(f"{prefix}:*{pattern}")))
@@ -398,10 +430,13 @@ def settings_cache(**env):
         f"cache.set('{probe}', 42, 10); value = cache.get('{probe}'); cache.delete('{probe}'); "
         "print(json.dumps([type(cache).__name__, value]))"
     )
-    environment = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    environment = {
+        key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     environment.update(DJANGO_SETTINGS_MODULE="newsroom.settings", SECRET_KEY="k", **env)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

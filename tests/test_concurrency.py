@@ -37,8 +37,12 @@ def taras(django_user_model):
 @pytest.fixture
 def story(db):
     story = Story.objects.create(
-        headline="Стара назва", lead="Старий лід.", body="<p>Перший абзац.</p>", status=Story.Status.PUBLISHED,
-        published_at=MARCH_28, section=Section.objects.create(name="Світ", slug="svit"),
+        headline="Стара назва",
+        lead="Старий лід.",
+        body="<p>Перший абзац.</p>",
+        status=Story.Status.PUBLISHED,
+        published_at=MARCH_28,
+        section=Section.objects.create(name="Світ", slug="svit"),
     )
     story.tags.add("КНДР")
     Byline.objects.create(story=story, author=Author.objects.create(name="Ірина Бойко"), position=1)
@@ -67,11 +71,20 @@ def form_data(story, version, attributions=None, **fields):
     ]
     for index, changes in (attributions or {}).items():
         rows[index].update(changes)
-    bylines = [{"id": b.pk, "story": story.pk, "author": b.author_id, "position": b.position} for b in story.bylines.all()]
+    bylines = [
+        {"id": b.pk, "story": story.pk, "author": b.author_id, "position": b.position} for b in story.bylines.all()
+    ]
     data = {
-        "headline": story.headline, "lead": story.lead, "body": story.body, "status": story.status, "slug": story.slug,
-        "section": story.section_id or "", "published_at_0": "2024-03-28", "published_at_1": "10:00",
-        "tags": ", ".join(tag.name for tag in story.tags.all()), "loaded_version": version,
+        "headline": story.headline,
+        "lead": story.lead,
+        "body": story.body,
+        "status": story.status,
+        "slug": story.slug,
+        "section": story.section_id or "",
+        "published_at_0": "2024-03-28",
+        "published_at_1": "10:00",
+        "tags": ", ".join(tag.name for tag in story.tags.all()),
+        "loaded_version": version,
         **fields,
     }
     return story_post({"bylines": (bylines, len(bylines)), "attributions": (rows, len(rows))}, **data)
@@ -132,7 +145,9 @@ def test_a_conflict_in_the_inlines_saves_neither_the_story_nor_its_rows(olena, t
     is stored, the panel lists both attribution lists and both tag sets, and B's rows stay in the form."""
     version_a, loaded_a = opened(olena, story)
     version_b, loaded_b = opened(taras, story)
-    assert_saved(olena.post(change_url(story), form_data(loaded_a, version_a, tags="", attributions={1: {"DELETE": "on"}})))
+    assert_saved(
+        olena.post(change_url(story), form_data(loaded_a, version_a, tags="", attributions={1: {"DELETE": "on"}}))
+    )
 
     data = form_data(loaded_b, version_b, tags="КНДР, Росія", attributions={0: {"sentence": "Повідомило ЦТАК."}})
     response = taras.post(change_url(story), data)
@@ -145,7 +160,9 @@ def test_a_conflict_in_the_inlines_saves_neither_the_story_nor_its_rows(olena, t
     assert differences["Attributions"] == (["ЦТАК"], ["ЦТАК — Повідомило ЦТАК.", "Радіо Свобода"])
     assert differences["Tags"] == ([], ["КНДР, Росія"])
     assert "Byline" not in differences
-    attributions = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "attributions")
+    attributions = next(
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "attributions"
+    )
     assert attributions.forms[0]["sentence"].value() == "Повідомило ЦТАК."
 
     remaining = snapshot(story)
@@ -171,11 +188,14 @@ def test_an_admin_action_in_between_also_conflicts(olena, taras, story):
     assert "Олена Петренко" in response.content.decode()
 
 
-@pytest.mark.parametrize("action, status", [
-    ("unpublish", Story.Status.PUBLISHED),
-    ("publish", Story.Status.DRAFT),
-    ("submit_for_review", Story.Status.DRAFT),
-])
+@pytest.mark.parametrize(
+    "action, status",
+    [
+        ("unpublish", Story.Status.PUBLISHED),
+        ("publish", Story.Status.DRAFT),
+        ("submit_for_review", Story.Status.DRAFT),
+    ],
+)
 def test_admin_actions_raise_the_version(olena, story, action, status):
     """Bulk actions write the new version in the same UPDATE."""
     Story.objects.filter(pk=story.pk).update(status=status)

@@ -111,11 +111,26 @@ def test_editor_adds_a_correction_in_the_story_admin(client, django_user_model, 
     editor.groups.add(Group.objects.get(name="Editor"))
     client.force_login(editor)
     data = story_post(
-        headline=story.headline, status=Story.Status.PUBLISHED, slug=story.slug,
-        published_at_0="2024-03-28", published_at_1="08:00", loaded_version=story.version,
+        headline=story.headline,
+        status=Story.Status.PUBLISHED,
+        slug=story.slug,
+        published_at_0="2024-03-28",
+        published_at_1="08:00",
+        loaded_version=story.version,
     )
-    data.update(formset("corrections", [{"kind": "update", "text": "Додано коментар ДСНС.",
-                                          "published_at_0": "2024-03-28", "published_at_1": "15:00"}]))
+    data.update(
+        formset(
+            "corrections",
+            [
+                {
+                    "kind": "update",
+                    "text": "Додано коментар ДСНС.",
+                    "published_at_0": "2024-03-28",
+                    "published_at_1": "15:00",
+                }
+            ],
+        )
+    )
 
     response = client.post(change_url(story), data, **ENGLISH)
 
@@ -138,12 +153,15 @@ def test_the_heaviest_story_page_stays_within_eight_queries(client, make_story, 
     section = Section.objects.create(name="Світ", slug="svit")
     original = make_story("Оригінал новини", section=section, tags=["КНДР", "Росія", "Санкції"])
     make_story("Перевод новости", language="ru", translation_of=original, section=section, tags=["КНДР"])
-    make_story("Сусідня новина", section=section, tags=["Росія"], published_at=original.published_at
-               - timedelta(hours=2))
+    make_story(
+        "Сусідня новина", section=section, tags=["Росія"], published_at=original.published_at - timedelta(hours=2)
+    )
     for number in range(4):
         source = Source.objects.create(name=f"Джерело {number}")
         Attribution.objects.create(story=original, source=source, position=number, sentence="Речення.")
-        RelatedLink.objects.create(story=original, position=number, title=f"Посилання {number}", url="https://x.example/")
+        RelatedLink.objects.create(
+            story=original, position=number, title=f"Посилання {number}", url="https://x.example/"
+        )
     Byline.objects.create(story=original, author=Author.objects.create(name="Автор"), position=1)
     note(original, "Виправлено дату.", original.published_at + timedelta(hours=1))
     cache.clear()

@@ -130,9 +130,13 @@ def test_demo_admin_keeps_one_password(tmp_path):
     second = run("demo_admin", "--host", "example.test", "--port", "9000", "--password-file", str(password_file))
 
     password = password_file.read_text().strip()
-    assert first == second == (
-        f"Admin: http://example.test:9000/admin/  login: admin  password: {password}\n"
-        "To try the roles, log in as reporter (Reporter), editor (Editor) with the same password.\n"
+    assert (
+        first
+        == second
+        == (
+            f"Admin: http://example.test:9000/admin/  login: admin  password: {password}\n"
+            "To try the roles, log in as reporter (Reporter), editor (Editor) with the same password.\n"
+        )
     )
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff

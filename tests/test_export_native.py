@@ -32,9 +32,15 @@ def newsroom(make_story):
     world = Section.objects.create(name="Світ", slug="world-news")
     tass = Source.objects.create(name="ТАСС", aliases="TASS", kind=Source.Kind.AGENCY, homepage="https://tass.example")
     reuters = Source.objects.create(name="Reuters", kind=Source.Kind.AGENCY)
-    original = make_story("Уряд ухвалив новий бюджет", section=world, lead="Лід.", tags=["Бюджет", "Уряд"],
-                          body="<p>Абзац <b>перший</b>, пише Reuters.</p><p>Другий абзац.</p>",
-                          hero_image_url="https://img.example/a.jpg", hero_image_alt="Зал засідань")
+    original = make_story(
+        "Уряд ухвалив новий бюджет",
+        section=world,
+        lead="Лід.",
+        tags=["Бюджет", "Уряд"],
+        body="<p>Абзац <b>перший</b>, пише Reuters.</p><p>Другий абзац.</p>",
+        hero_image_url="https://img.example/a.jpg",
+        hero_image_alt="Зал засідань",
+    )
     translation = make_story("Правительство приняло новый бюджет", language="ru", translation_of=original)
     draft = make_story("Чернетка про вибори", status=Story.Status.DRAFT, published_at=None)
     embargoed = make_story("Звіт під ембарго", embargo_until=now + timedelta(days=1))
@@ -43,10 +49,24 @@ def newsroom(make_story):
     Byline.objects.create(story=original, author=author, position=1)
     Attribution.objects.create(story=original, source=reuters, position=1, sentence="Абзац перший, пише Reuters.")
     Attribution.objects.create(story=translation, source=tass, position=1, sentence="Сообщает ТАСС.")
-    RelatedLink.objects.create(story=original, position=1, kind="read_also", paragraph=1, title=imported.headline,
-                               target=imported, language="uk")
-    RelatedLink.objects.create(story=original, position=2, kind="more", title="Зовнішня новина",
-                               url="https://example.org/news/1", date=now.date(), language="uk")
+    RelatedLink.objects.create(
+        story=original,
+        position=1,
+        kind="read_also",
+        paragraph=1,
+        title=imported.headline,
+        target=imported,
+        language="uk",
+    )
+    RelatedLink.objects.create(
+        story=original,
+        position=2,
+        kind="more",
+        title="Зовнішня новина",
+        url="https://example.org/news/1",
+        date=now.date(),
+        language="uk",
+    )
     return {"original": original, "translation": translation, "draft": draft, "embargoed": embargoed}
 
 

@@ -18,8 +18,19 @@ pytestmark = pytest.mark.django_db
 # The ninjs 2.0 schema (https://www.iptc.org/std/ninjs/ninjs-schema_2.0.json), reduced to the rules a
 # receiver relies on: "uri" is the only required property, no property outside the schema
 # ("additionalProperties": false), and the types, enums and sub-object keys below.
-STRINGS = {"profile", "version", "copyrightholder", "copyrightnotice", "usageterms", "ednote", "language", "title",
-           "by", "slugline", "located"}
+STRINGS = {
+    "profile",
+    "version",
+    "copyrightholder",
+    "copyrightnotice",
+    "usageterms",
+    "ednote",
+    "language",
+    "title",
+    "by",
+    "slugline",
+    "located",
+}
 DATES = {"firstcreated", "versioncreated", "contentcreated", "embargoed"}
 ENUMS = {
     "type": {"text", "audio", "video", "picture", "graphic", "composite", "component"},
@@ -42,8 +53,10 @@ ARRAYS = {  # property: (allowed keys, required keys) of each object in the arra
     "genres": ({"name", "uri", "literal"}, set()),
     "altids": ({"role", "value"}, set()),
     "trustindicators": ({"role", "title", "href"}, set()),
-    "renditions": ({"name", "href", "contenttype", "title", "height", "width", "sizeinbytes", "duration", "format"},
-                   {"name"}),
+    "renditions": (
+        {"name", "href", "contenttype", "title", "height", "width", "sizeinbytes", "duration", "format"},
+        {"name"},
+    ),
 }
 NUMBERS = {"urgency", "charcount", "wordcount", "height", "width", "sizeinbytes", "duration"}
 URIS = {"uri", "href", "schema"}
@@ -102,9 +115,13 @@ def validate(item, where="item", association=False):
 
 def test_the_validator_refuses_ninjs_1x():
     """The rules have teeth: a 1.x item (headline, subject, associations as an object) is not 2.0."""
-    for wrong in ({"uri": "urn:x:1", "headline": "Заголовок"}, {"headlines": [{"value": "Без uri"}]},
-                  {"uri": "urn:x:1", "associations": {"featureimage": {"uri": "urn:x:2"}}},
-                  {"uri": "urn:x:1", "firstcreated": "2024-03-12 10:00"}, {"uri": "urn:x:1", "pubstatus": "live"}):
+    for wrong in (
+        {"uri": "urn:x:1", "headline": "Заголовок"},
+        {"headlines": [{"value": "Без uri"}]},
+        {"uri": "urn:x:1", "associations": {"featureimage": {"uri": "urn:x:2"}}},
+        {"uri": "urn:x:1", "firstcreated": "2024-03-12 10:00"},
+        {"uri": "urn:x:1", "pubstatus": "live"},
+    ):
         with pytest.raises(AssertionError):
             validate(wrong)
 
@@ -122,30 +139,44 @@ def author(story, *names):
 def newsroom():
     """Four stories: local, imported from ninjs, from a text file (a draft), and withdrawn under embargo."""
     rbc = Story.objects.create(
-        headline="В Харькове открыли новую станцию метро", lead="Станция «Державинская» приняла первых пассажиров.",
-        body="<p>Станцию строили шесть лет.</p>", language="ru", status=Story.Status.PUBLISHED,
-        published_at=whole_second(days=30), origin="ninjs:https://rbc.example.ua",
+        headline="В Харькове открыли новую станцию метро",
+        lead="Станция «Державинская» приняла первых пассажиров.",
+        body="<p>Станцию строили шесть лет.</p>",
+        language="ru",
+        status=Story.Status.PUBLISHED,
+        published_at=whole_second(days=30),
+        origin="ninjs:https://rbc.example.ua",
         external_id="https://rbc.example.ua/news/2024/metro",
     )
     local = Story.objects.create(
-        headline="Житомирські школи отримали сонячні електростанції", lead="Панелі живитимуть шість шкіл.",
+        headline="Житомирські школи отримали сонячні електростанції",
+        lead="Панелі живитимуть шість шкіл.",
         body="<p>За даними Укрінформу, потужність кожної станції — 50 кВт.</p>\n<p>Роботи завершили в січні.</p>",
-        status=Story.Status.PUBLISHED, published_at=whole_second(days=2),
-        hero_image_url="https://cdn.example.ua/zhytomyr-solar.jpg", hero_image_alt="Сонячні панелі на даху школи",
-        hero_image_caption="Гімназія № 23 у Житомирі", hero_image_credit="Фото: Наталія Бондар",
+        status=Story.Status.PUBLISHED,
+        published_at=whole_second(days=2),
+        hero_image_url="https://cdn.example.ua/zhytomyr-solar.jpg",
+        hero_image_alt="Сонячні панелі на даху школи",
+        hero_image_caption="Гімназія № 23 у Житомирі",
+        hero_image_credit="Фото: Наталія Бондар",
     )
     local.tags.add("Енергетика", "Житомир")
     author(local, "Наталія Бондар", "Віктор Гнатюк")
     source = Source.objects.create(name="Укрінформ", homepage="https://www.ukrinform.ua/", kind=Source.Kind.AGENCY)
     Attribution.objects.create(story=local, source=source, position=1, sentence="За даними Укрінформу…")
-    RelatedLink.objects.create(story=local, position=1, title=rbc.headline, target=rbc, language="ru",
-                               date=date(2024, 5, 20))
+    RelatedLink.objects.create(
+        story=local, position=1, title=rbc.headline, target=rbc, language="ru", date=date(2024, 5, 20)
+    )
     RelatedLink.objects.create(story=local, position=2, title="Енергетика громад", url="https://energy.example.ua/1")
-    draft = Story.objects.create(headline="Чернетка про бюджет", body="<p>Ще пишемо.</p>", origin="text",
-                                 external_id="бюджет/нова історія.txt")
+    draft = Story.objects.create(
+        headline="Чернетка про бюджет", body="<p>Ще пишемо.</p>", origin="text", external_id="бюджет/нова історія.txt"
+    )
     withdrawn = Story.objects.create(
-        headline="Kyiv reopens the Podilskyi bridge", body="<p>Buses first.</p>", language="en",
-        status=Story.Status.WITHDRAWN, published_at=whole_second(days=1), embargo_until=whole_second(hours=-5),
+        headline="Kyiv reopens the Podilskyi bridge",
+        body="<p>Buses first.</p>",
+        language="en",
+        status=Story.Status.WITHDRAWN,
+        published_at=whole_second(days=1),
+        embargo_until=whole_second(hours=-5),
     )
     return {"rbc": rbc, "local": local, "draft": draft, "withdrawn": withdrawn}
 
@@ -172,7 +203,10 @@ def test_exported_item_carries_the_story(newsroom):
     assert item["bodies"] == [{"role": "main", "contenttype": "text/html", "value": local.body}]
     assert [s["name"] for s in item["subjects"]] == ["Енергетика", "Житомир"]
     assert item["by"] == "Наталія Бондар, Віктор Гнатюк"
-    assert [(p["name"], p["rel"]) for p in item["people"]] == [("Наталія Бондар", "author"), ("Віктор Гнатюк", "author")]
+    assert [(p["name"], p["rel"]) for p in item["people"]] == [
+        ("Наталія Бондар", "author"),
+        ("Віктор Гнатюк", "author"),
+    ]
     assert item["firstcreated"] == timezone.localtime(local.published_at).isoformat()
     assert (item["language"], item["pubstatus"]) == ("uk", "usable")
     assert item["infosources"] == [{"name": "Укрінформ", "uri": "https://www.ukrinform.ua/", "literal": "ukrinform"}]
@@ -188,8 +222,10 @@ def test_identity_status_and_embargo_of_other_stories(newsroom):
     """Imported stories keep an identity from their origin; drafts are withheld, withdrawn stories canceled."""
     items = {item["headlines"][0]["value"]: item for item in export()}
     draft = items["Чернетка про бюджет"]
-    assert draft["uri"] == "urn:newsroom:text:%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82/%D0%BD%D0%BE%D0%B2%D0%B0" \
-                           "%20%D1%96%D1%81%D1%82%D0%BE%D1%80%D1%96%D1%8F.txt"
+    assert (
+        draft["uri"] == "urn:newsroom:text:%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82/%D0%BD%D0%BE%D0%B2%D0%B0"
+        "%20%D1%96%D1%81%D1%82%D0%BE%D1%80%D1%96%D1%8F.txt"
+    )
     assert draft["pubstatus"] == "withheld"
     withdrawn = items["Kyiv reopens the Podilskyi bridge"]
     assert withdrawn["pubstatus"] == "canceled"
@@ -235,12 +271,23 @@ def test_round_trip_through_the_ninjs_importer(newsroom, tmp_path):
 
     def snapshot():
         return sorted(
-            (s.headline, s.lead, s.body, s.language, None if s.headline == never_published else s.published_at,
-             s.embargo_until, s.is_public(),
-             tuple(t.name for t in s.tags.all()), tuple(b.author.name for b in s.bylines.all()),
-             (s.hero_image_url, s.hero_image_alt, s.hero_image_caption, s.hero_image_credit),
-             tuple(a.source.name for a in s.attributions.all()),
-             tuple((link.title, link.date, link.target.headline if link.target else "") for link in s.related_links.all()))
+            (
+                s.headline,
+                s.lead,
+                s.body,
+                s.language,
+                None if s.headline == never_published else s.published_at,
+                s.embargo_until,
+                s.is_public(),
+                tuple(t.name for t in s.tags.all()),
+                tuple(b.author.name for b in s.bylines.all()),
+                (s.hero_image_url, s.hero_image_alt, s.hero_image_caption, s.hero_image_credit),
+                tuple(a.source.name for a in s.attributions.all()),
+                tuple(
+                    (link.title, link.date, link.target.headline if link.target else "")
+                    for link in s.related_links.all()
+                ),
+            )
             for s in Story.objects.for_export()
         )
 

@@ -62,8 +62,13 @@ def world(publish):
     reuters = Source.objects.create(name="Reuters", kind=Source.Kind.AGENCY)
     authors = [Author.objects.create(name="Олена Петренко"), Author.objects.create(name="Іван Коваль")]
     main = publish(
-        "Північна Корея запустила ракету & «Хвасон»", when=at(2024, 3, 28, 10), tags=["КНДР", "Південна Корея"],
-        authors=authors, sources=[reuters], section=svit, lead="Ракета впала в Японському морі <за даними ЗМІ>.",
+        "Північна Корея запустила ракету & «Хвасон»",
+        when=at(2024, 3, 28, 10),
+        tags=["КНДР", "Південна Корея"],
+        authors=authors,
+        sources=[reuters],
+        section=svit,
+        lead="Ракета впала в Японському морі <за даними ЗМІ>.",
     )
     older = publish("Пхеньян провів навчання", when=at(2024, 2, 1), tags=["КНДР"], section=svit)
     economy = publish("Гривня зміцнилася", when=at(2024, 3, 27), tags=["Економіка"], section=ekonomika)
@@ -151,6 +156,7 @@ def test_atom_entry_in_another_language_is_marked(client, world):
 
 def test_feeds_list_newest_first_and_only_their_own_stories(client, world):
     """Each feed lists its own stories newest first: a tag's, a section's, a source's."""
+
     def titles(url):
         return [entry.title for entry in parse(client, url).entries]
 
@@ -254,9 +260,13 @@ def crowd(publish):
     def add(count, start=0):
         for number in range(start, start + count):
             publish(
-                f"Новина номер {number}", when=timezone.now() - timedelta(hours=number + 1), section=section,
-                tags=[tags[0], tags[1 + number % 4], tags[1 + (number + 1) % 4]], lead="Короткий лід.",
-                authors=authors[number % 2 : number % 2 + 2 + number % 2], sources=[sources[0], sources[1 + number % 2]],
+                f"Новина номер {number}",
+                when=timezone.now() - timedelta(hours=number + 1),
+                section=section,
+                tags=[tags[0], tags[1 + number % 4], tags[1 + (number + 1) % 4]],
+                lead="Короткий лід.",
+                authors=authors[number % 2 : number % 2 + 2 + number % 2],
+                sources=[sources[0], sources[1 + number % 2]],
                 hero_image_url=f"https://cdn.example.org/{number}.jpg",
             )
 

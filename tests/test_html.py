@@ -67,17 +67,26 @@ def test_split_blocks_of_nothing_is_empty():
 
 
 def test_paragraphs_to_html_escapes_text():
-    assert paragraphs_to_html(["<b>Один</b>", "  ", "Два & три"]) == "<p>&lt;b&gt;Один&lt;/b&gt;</p>\n<p>Два &amp; три</p>"
+    assert (
+        paragraphs_to_html(["<b>Один</b>", "  ", "Два & три"]) == "<p>&lt;b&gt;Один&lt;/b&gt;</p>\n<p>Два &amp; три</p>"
+    )
 
 
 def test_html_to_text_strips_tags_and_entities():
     assert html_to_text("<p>Tom &amp; <b>Jerry</b></p>") == "Tom & Jerry"
 
 
-@pytest.mark.parametrize("address", [
-    "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-    "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
 def test_quotes_lose_a_cite_that_is_not_a_web_address(address):
     """A quote's cite with a script or data scheme is dropped, however it is cased or spaced; the quote stays."""
     markup = f'<blockquote cite="{address}"><p>Цитата</p></blockquote><p><q cite="{address}">слова</q></p>'

@@ -23,12 +23,39 @@ ROOT = Path(__file__).resolve().parent.parent
 MARCH_28 = datetime(2024, 3, 28, 10, tzinfo=ZoneInfo("Europe/Kyiv"))
 # What each interface language calls a few things on every page and on a story page.
 INTERFACE = {
-    "uk": ["Головна", "Усі новини", "Пошук по сайту", "Шукати", "Архів новин", "Читайте також:", "Джерела", "Теми",
-           "Ще на цю тему"],
-    "en": ["Home", "All news", "Search the site", ">Search</button>", "News archive", "Read also:", "Sources", "Tags",
-           "More on this topic"],
-    "ru": ["Главная", "Все новости", "Поиск по сайту", "Искать", "Архив новостей", "Читайте также:", "Источники",
-           "Темы", "Ещё по теме"],
+    "uk": [
+        "Головна",
+        "Усі новини",
+        "Пошук по сайту",
+        "Шукати",
+        "Архів новин",
+        "Читайте також:",
+        "Джерела",
+        "Теми",
+        "Ще на цю тему",
+    ],
+    "en": [
+        "Home",
+        "All news",
+        "Search the site",
+        ">Search</button>",
+        "News archive",
+        "Read also:",
+        "Sources",
+        "Tags",
+        "More on this topic",
+    ],
+    "ru": [
+        "Главная",
+        "Все новости",
+        "Поиск по сайту",
+        "Искать",
+        "Архив новостей",
+        "Читайте также:",
+        "Источники",
+        "Темы",
+        "Ещё по теме",
+    ],
 }
 DATES = {"uk": "28 березня 2024", "ru": "28 марта 2024", "en": "28 March 2024"}
 
@@ -36,13 +63,23 @@ DATES = {"uk": "28 березня 2024", "ru": "28 марта 2024", "en": "28 M
 @pytest.fixture
 def story(make_story):
     section = Section.objects.create(name="Світ", slug="svit")
-    sibling = make_story("Сеул посилює кордон", published_at=datetime(2024, 3, 20, tzinfo=ZoneInfo("Europe/Kyiv")),
-                         tags=["КНДР"], section=section)
-    main = make_story("Північна Корея запустила ракету", published_at=MARCH_28, tags=["КНДР"], section=section,
-                      body="<p>Перший абзац.</p><p>Другий абзац.</p>")
+    sibling = make_story(
+        "Сеул посилює кордон",
+        published_at=datetime(2024, 3, 20, tzinfo=ZoneInfo("Europe/Kyiv")),
+        tags=["КНДР"],
+        section=section,
+    )
+    main = make_story(
+        "Північна Корея запустила ракету",
+        published_at=MARCH_28,
+        tags=["КНДР"],
+        section=section,
+        body="<p>Перший абзац.</p><p>Другий абзац.</p>",
+    )
     Attribution.objects.create(story=main, source=Source.objects.create(name="Йонхап"), sentence="Йонхап пише.")
-    RelatedLink.objects.create(story=main, kind=RelatedLink.Kind.READ_ALSO, paragraph=1, title=sibling.headline,
-                               target=sibling)
+    RelatedLink.objects.create(
+        story=main, kind=RelatedLink.Kind.READ_ALSO, paragraph=1, title=sibling.headline, target=sibling
+    )
     return main
 
 
@@ -203,7 +240,10 @@ def test_year_archive_in_each_language(client, story, language, texts):
 @pytest.mark.parametrize(
     ("language", "texts"),
     [
-        ("uk", ["Теми", "Усі розділи", "Будь-яка мова", "Від дати", "РРРР-ММ-ДД", "Показати", "Знайдено матеріалів: 2"]),
+        (
+            "uk",
+            ["Теми", "Усі розділи", "Будь-яка мова", "Від дати", "РРРР-ММ-ДД", "Показати", "Знайдено матеріалів: 2"],
+        ),
         ("en", ["Tags", "All sections", "Any language", "From date", "YYYY-MM-DD", "Show", "Stories found: 2"]),
         ("ru", ["Темы", "Все разделы", "Любой язык", "С даты", "ГГГГ-ММ-ДД", "Показать", "Найдено материалов: 2"]),
     ],
@@ -221,16 +261,18 @@ def test_story_language_names_follow_the_interface(client, story):
     assert '<option value="uk">Украинский</option>' in page(client, "/stories/", HTTP_ACCEPT_LANGUAGE="ru")
 
 
-@pytest.mark.parametrize(("language", "text"), [("uk", "Сторінку не знайдено"), ("en", "Page not found"),
-                                                 ("ru", "Страница не найдена")])
+@pytest.mark.parametrize(
+    ("language", "text"), [("uk", "Сторінку не знайдено"), ("en", "Page not found"), ("ru", "Страница не найдена")]
+)
 def test_missing_page_speaks_the_reader_language(client, language, text):
     """The 404 page is in the reader's language."""
     response = client.get("/nemaie/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 404 and text in response.content.decode()
 
 
-@pytest.mark.parametrize(("language", "text"), [("uk", "Щось пішло не так"), ("en", "Something went wrong"),
-                                                ("ru", "Что-то пошло не так")])
+@pytest.mark.parametrize(
+    ("language", "text"), [("uk", "Щось пішло не так"), ("en", "Something went wrong"), ("ru", "Что-то пошло не так")]
+)
 def test_server_error_page_speaks_the_active_language(language, text):
     """The stand-alone 500 page renders in the active language, with a matching <html lang>."""
     with translation.override(language):
@@ -265,17 +307,26 @@ def test_admin_story_list_in_the_editor_language(admin_client, story, language, 
 def test_admin_story_form_labels_and_help_in_ukrainian(admin_client, story):
     """The story form's labels and help texts are Ukrainian."""
     html = page(admin_client, f"/admin/articles/story/{story.pk}/change/")
-    for text in ["Заголовок", "Час публікації", "Переклад матеріалу", "Оригінальний матеріал, перекладом якого є цей.",
-                 "Головне зображення", "Альтернативний текст"]:
+    for text in [
+        "Заголовок",
+        "Час публікації",
+        "Переклад матеріалу",
+        "Оригінальний матеріал, перекладом якого є цей.",
+        "Головне зображення",
+        "Альтернативний текст",
+    ]:
         assert text in html, text
 
 
 def test_admin_publish_message_in_ukrainian_plurals(admin_client, make_story):
     """Publishing two, then five drafts is reported with the Ukrainian plural forms."""
     for count, expected in [(2, "2 матеріали опубліковано."), (5, "5 матеріалів опубліковано.")]:
-        drafts = [make_story(f"Чернетка {count} {n}", status=Story.Status.DRAFT, published_at=None) for n in range(count)]
+        drafts = [
+            make_story(f"Чернетка {count} {n}", status=Story.Status.DRAFT, published_at=None) for n in range(count)
+        ]
         response = admin_client.post(
-            "/admin/articles/story/", {"action": "publish", "_selected_action": [d.pk for d in drafts], "index": "0"},
+            "/admin/articles/story/",
+            {"action": "publish", "_selected_action": [d.pk for d in drafts], "index": "0"},
             follow=True,
         )
         assert [str(message) for message in response.context["messages"]] == [expected]
@@ -295,8 +346,10 @@ def test_catalogue_is_complete(language):
     messages = catalog(language)
     assert not messages.fuzzy, "the header is marked fuzzy"
     untranslated = [
-        message.id for message in messages
-        if message.id and (not message.string or not all(message.string) if message.pluralizable else not message.string)
+        message.id
+        for message in messages
+        if message.id
+        and (not message.string or not all(message.string) if message.pluralizable else not message.string)
     ]
     fuzzy = [message.id for message in messages if message.id and message.fuzzy]
     assert untranslated == [] and fuzzy == []
@@ -323,7 +376,8 @@ def test_every_template_string_is_in_the_ukrainian_and_russian_catalogues():
     for language in ("uk", "ru"):
         messages = catalog(language)
         missing = {
-            (name, msgid) for name, (context, msgid) in template_messages()
+            (name, msgid)
+            for name, (context, msgid) in template_messages()
             if not (messages.get(msgid, context=context) and messages.get(msgid, context=context).string)
         }
         assert missing == set(), language
@@ -375,7 +429,11 @@ def test_change_messages_name_fields_in_the_editor_language(admin_user, language
 def test_a_change_message_reads_in_ukrainian(admin_user, story):
     """An admin log line recorded in English is shown with Ukrainian field names."""
     entry = LogEntry.objects.log_actions(
-        admin_user.pk, [story], CHANGE, change_message=[{"changed": {"fields": ["Headline", "Body"]}}], single_object=True
+        admin_user.pk,
+        [story],
+        CHANGE,
+        change_message=[{"changed": {"fields": ["Headline", "Body"]}}],
+        single_object=True,
     )
     with translation.override("uk"):
         assert entry.get_change_message() == "Змінені Заголовок та Текст."

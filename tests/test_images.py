@@ -204,7 +204,10 @@ def test_story_page_prints_a_picture_with_webp_source_srcset_sizes_and_size(clie
 
 def test_story_page_falls_back_to_the_original_until_renditions_exist(client, pictured):
     """Before renditions are made the original is shown alone, sized when its size is recorded."""
-    unknown, sized = pictured((2000, 1000), headline="Розмір невідомий"), pictured((2000, 1000), headline="Розмір відомий")
+    unknown, sized = (
+        pictured((2000, 1000), headline="Розмір невідомий"),
+        pictured((2000, 1000), headline="Розмір відомий"),
+    )
     renditions.record_original_size(sized, Image.new("RGB", (2000, 1000)))
     html = client.get(unknown.get_absolute_url()).content.decode()
     assert f'<img src="{unknown.hero_image.url}" alt="Новий міст на світанку">' in html and "<picture" not in html
@@ -216,7 +219,10 @@ def test_imported_image_address_is_a_plain_img_with_alt_or_headline(client, make
     """An image addressed elsewhere is one <img> with its alt text, or the headline when the import gave none."""
     described = make_story("Порт відновив роботу", hero_image_url="https://img.example/port.jpg", hero_image_alt="Порт")
     bare = make_story("Зерно пішло на експорт", hero_image_url="https://img.example/zerno.jpg")
-    assert '<img src="https://img.example/port.jpg" alt="Порт">' in client.get(described.get_absolute_url()).content.decode()
+    assert (
+        '<img src="https://img.example/port.jpg" alt="Порт">'
+        in client.get(described.get_absolute_url()).content.decode()
+    )
     page = client.get(bare.get_absolute_url()).content.decode()
     assert '<img src="https://img.example/zerno.jpg" alt="Зерно пішло на експорт">' in page
 
@@ -306,7 +312,9 @@ def test_admin_refuses_to_publish_an_image_without_alt_text(admin_client):
     assert not Story.objects.exists()
 
 
-def test_admin_save_records_the_size_and_makes_renditions_after_commit(admin_client, django_capture_on_commit_callbacks):
+def test_admin_save_records_the_size_and_makes_renditions_after_commit(
+    admin_client, django_capture_on_commit_callbacks
+):
     """Saving an upload records its size at once and makes the renditions when the transaction commits."""
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert_saved(admin_client.post(ADD_URL, published_form(hero_image=upload(), hero_image_alt="Міст")))
@@ -321,10 +329,12 @@ def test_admin_save_records_the_size_and_makes_renditions_after_commit(admin_cli
 def test_publish_action_refuses_stories_whose_image_lacks_alt_text(admin_client, make_story):
     """The publish action leaves a draft with an image but no alt text unpublished and says why."""
     bare = make_story("Фото без опису", status=Story.Status.DRAFT, published_at=None, hero_image="stories/a.jpg")
-    imported = make_story("Фото з адреси", status=Story.Status.DRAFT, published_at=None,
-                          hero_image_url="https://img.example/a.jpg")
-    described = make_story("Фото з описом", status=Story.Status.DRAFT, published_at=None,
-                           hero_image="stories/b.jpg", hero_image_alt="Опис")
+    imported = make_story(
+        "Фото з адреси", status=Story.Status.DRAFT, published_at=None, hero_image_url="https://img.example/a.jpg"
+    )
+    described = make_story(
+        "Фото з описом", status=Story.Status.DRAFT, published_at=None, hero_image="stories/b.jpg", hero_image_alt="Опис"
+    )
     messages = run_action(admin_client, "publish", [bare, imported, described])
     assert messages[0] == "1 story was published."
     assert messages[1].startswith("2 stories were not published:")

@@ -40,7 +40,7 @@ def parse(data, name="feed.xml", content_type="", format="rss"):
     return list(feeds.parse(payload, ParseOptions(format=format)))
 
 
-def rss(items, channel='<link>https://hromada.example.ua/</link><language>uk</language>'):
+def rss(items, channel="<link>https://hromada.example.ua/</link><language>uk</language>"):
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Громада</title>{channel}{items}</channel></rss>'.encode()
 
 
@@ -50,22 +50,28 @@ def billion_laughs(tmp_path):
 
 def quadratic_blowup(tmp_path):
     entity = "Ж" * 50_000
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY a "{entity}">]>\n'
-            f'<rss version="2.0"><channel><item><title>{"&a;" * 50_000}</title></item></channel></rss>').encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY a "{entity}">]>\n'
+        f'<rss version="2.0"><channel><item><title>{"&a;" * 50_000}</title></item></channel></rss>'
+    ).encode()
 
 
 def external_entity(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("ПАРОЛЬ-12345")
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY secret SYSTEM "file://{secret}">]>\n'
-            '<rss version="2.0"><channel><item><title>&secret;</title><guid>x</guid></item></channel></rss>').encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [<!ENTITY secret SYSTEM "file://{secret}">]>\n'
+        '<rss version="2.0"><channel><item><title>&secret;</title><guid>x</guid></item></channel></rss>'
+    ).encode()
 
 
 def external_dtd(tmp_path):
     dtd = tmp_path / "secret.dtd"
     dtd.write_text('<!ENTITY secret "ПАРОЛЬ-12345">')
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss SYSTEM "file://{dtd}">\n'
-            '<rss version="2.0"><channel><item><title>&secret;</title><guid>x</guid></item></channel></rss>').encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss SYSTEM "file://{dtd}">\n'
+        '<rss version="2.0"><channel><item><title>&secret;</title><guid>x</guid></item></channel></rss>'
+    ).encode()
 
 
 HOSTILE = [billion_laughs, quadratic_blowup, external_entity, external_dtd]
@@ -74,9 +80,14 @@ HOSTILE = [billion_laughs, quadratic_blowup, external_entity, external_dtd]
 # --- encodings ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "encoding"), [
-    ("ukrainian.rss", "windows-1251"), ("russian.rss", "koi8-r"), ("ukrainian.atom", "utf-16"),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("ukrainian.rss", "windows-1251"),
+        ("russian.rss", "koi8-r"),
+        ("ukrainian.atom", "utf-16"),
+    ],
+)
 def test_legacy_encodings_read_like_utf8(name, encoding):
     """A feed in windows-1251, koi8-r or UTF-16 with a BOM gives exactly the records of its UTF-8 original."""
     data = encoded(name, encoding)
@@ -164,7 +175,7 @@ def test_long_untitled_item_is_headlined_with_its_first_words():
 
 def test_item_with_nothing_to_show_is_a_bad_item():
     """An item with no title and no text becomes a BadItem naming its number and guid."""
-    items = '<item><guid>hromada-7</guid><link>https://hromada.example.ua/7</link></item><item><title>Є</title></item>'
+    items = "<item><guid>hromada-7</guid><link>https://hromada.example.ua/7</link></item><item><title>Є</title></item>"
     bad, good = parse(rss(items), name="hromada.rss")
     assert bad == BadItem("hromada.rss item 1 (hromada-7)", "the item has no title and no text")
     assert good.headline == "Є"
@@ -211,7 +222,10 @@ def test_atom_entries_map_authors_labels_xhtml_and_enclosure():
     assert first.origin == second.origin == "feed:dniprovska.example.ua"
     assert first.authors == ["Марія Ґудзь", "Євген Лисенко"]
     assert first.tags == ["Екологія", "Дніпро"]
-    assert first.body == "<p>Волонтери вперше рахують їжаків у міських парках.</p><p>Підсумки обіцяють оприлюднити восени.</p>"
+    assert (
+        first.body
+        == "<p>Волонтери вперше рахують їжаків у міських парках.</p><p>Підсумки обіцяють оприлюднити восени.</p>"
+    )
     assert first.lead == "Волонтери вперше рахують їжаків у міських парках."
     assert first.published_at == dt.datetime(2024, 6, 10, 8, 15, tzinfo=EEST)
     assert first.hero_image_url == "https://dniprovska.example.ua/i/yizhak.webp"
@@ -220,10 +234,17 @@ def test_atom_entries_map_authors_labels_xhtml_and_enclosure():
     assert second.lead == "Депутати підтримали сім проєктів мешканців."
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("<language>uk-UA</language>", "uk"), ("<language>ru-RU</language>", "ru"), ("<language>en-us</language>", "en"),
-    ("<language>ua</language>", "uk"), ("<language>pl</language>", "ru"), ("", "ru"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("<language>uk-UA</language>", "uk"),
+        ("<language>ru-RU</language>", "ru"),
+        ("<language>en-us</language>", "en"),
+        ("<language>ua</language>", "uk"),
+        ("<language>pl</language>", "ru"),
+        ("", "ru"),
+    ],
+)
 def test_language_comes_from_the_channel_else_from_the_text(language, expected):
     """The channel's language decides; an unknown or missing one leaves it to detection (here Russian text)."""
     item = "<item><guid>1</guid><title>Мэрия объявила конкурс</title><description>Это уже третий конкурс.</description></item>"
@@ -232,9 +253,11 @@ def test_language_comes_from_the_channel_else_from_the_text(language, expected):
 
 def test_identity_falls_back_to_link_then_to_a_stable_hash():
     """Without a guid the link identifies an item; without both, a hash of title and date that never changes."""
-    items = ("<item><title>Перша</title><link>https://hromada.example.ua/1</link></item>"
-             "<item><title>Друга</title><pubDate>Thu, 02 May 2024 10:00:00 +0300</pubDate></item>"
-             "<item><title>Третя</title></item>")
+    items = (
+        "<item><title>Перша</title><link>https://hromada.example.ua/1</link></item>"
+        "<item><title>Друга</title><pubDate>Thu, 02 May 2024 10:00:00 +0300</pubDate></item>"
+        "<item><title>Третя</title></item>"
+    )
     first, second, third = parse(rss(items))
     assert first.external_id == "https://hromada.example.ua/1"
     assert second.external_id.startswith("sha256:") and third.external_id.startswith("sha256:")
@@ -242,14 +265,19 @@ def test_identity_falls_back_to_link_then_to_a_stable_hash():
     assert [r.external_id for r in parse(rss(items))] == [first.external_id, second.external_id, third.external_id]
 
 
-@pytest.mark.parametrize(("channel", "name", "origin"), [
-    ("<link>HTTPS://Hromada.Example.UA/novyny/</link>", "a.rss", "feed:hromada.example.ua/novyny"),
-    ("", "/srv/imports/hromada.rss", "feed:hromada.rss"),
-    ("", "https://hromada.example.ua/rss.xml", "feed:hromada.example.ua/rss.xml"),
-])
+@pytest.mark.parametrize(
+    ("channel", "name", "origin"),
+    [
+        ("<link>HTTPS://Hromada.Example.UA/novyny/</link>", "a.rss", "feed:hromada.example.ua/novyny"),
+        ("", "/srv/imports/hromada.rss", "feed:hromada.rss"),
+        ("", "https://hromada.example.ua/rss.xml", "feed:hromada.example.ua/rss.xml"),
+    ],
+)
 def test_origin_is_the_channel_address_else_the_file(channel, name, origin):
     """The origin is 'feed:' plus the channel's host and path, else the feed's URL or file name."""
-    assert parse(rss("<item><guid>1</guid><title>Новина</title></item>", channel=channel), name=name)[0].origin == origin
+    assert (
+        parse(rss("<item><guid>1</guid><title>Новина</title></item>", channel=channel), name=name)[0].origin == origin
+    )
 
 
 def test_same_bytes_give_identical_records():
@@ -311,7 +339,10 @@ def test_import_writes_stories_with_tags_bylines_dates_and_images():
     bridge = Story.objects.get(external_id="vp-2024-0501-mist")
     assert bridge.origin == "feed:vistipolissia.example.ua/news"
     assert (bridge.headline, bridge.language, bridge.status) == (
-        "У Житомирі відкрили оновлений міст через Тетерів", "uk", Story.Status.PUBLISHED)
+        "У Житомирі відкрили оновлений міст через Тетерів",
+        "uk",
+        Story.Status.PUBLISHED,
+    )
     assert sorted(tag.slug for tag in bridge.tags.all()) == ["infrastruktura", "zhytomyr"]
     assert [byline.author.name for byline in bridge.bylines.all()] == ["Оксана Мельник"]
     assert bridge.published_at == dt.datetime(2024, 5, 1, 9, 30, tzinfo=EEST)
@@ -374,8 +405,11 @@ def hostile_file(tmp_path, make):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("make", [*HOSTILE, lambda _: feed_bytes("truncated.rss"), lambda _: feed_bytes("not-a-feed.xml")],
-                         ids=[*(f.__name__ for f in HOSTILE), "truncated", "not_a_feed"])
+@pytest.mark.parametrize(
+    "make",
+    [*HOSTILE, lambda _: feed_bytes("truncated.rss"), lambda _: feed_bytes("not-a-feed.xml")],
+    ids=[*(f.__name__ for f in HOSTILE), "truncated", "not_a_feed"],
+)
 def test_bad_feed_stops_the_run_quickly_and_writes_nothing(make, tmp_path):
     """A hostile or broken file fails the whole run in under 2 s and 100 MB, and a good feed before it is not kept."""
     bad = hostile_file(tmp_path, make)
@@ -428,7 +462,10 @@ def feed_server(monkeypatch):
 def test_feed_from_url_uses_the_http_charset(feed_server):
     """A feed downloaded over HTTP is read in the charset of its Content-Type and imported."""
     base, routes = feed_server
-    routes["/rss"] = ("application/rss+xml; charset=windows-1251", encoded("ukrainian.rss", "windows-1251", declare=False))
+    routes["/rss"] = (
+        "application/rss+xml; charset=windows-1251",
+        encoded("ukrainian.rss", "windows-1251", declare=False),
+    )
     assert "created 5" in import_feeds(f"{base}/rss", format="auto")
     story = Story.objects.get(external_id="vp-2024-0501-mist")
     assert story.headline == "У Житомирі відкрили оновлений міст через Тетерів"

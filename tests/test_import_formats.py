@@ -71,11 +71,15 @@ def test_unknown_format_name_is_refused():
 def test_related_links_resolve_across_formats(tmp_path):
     """A text story's related line names a story that came from a ninjs feed, and points at it."""
     feed = tmp_path / "feed.json"
-    feed.write_text('{"uri": "urn:newsml:agency.example:1", "headline": "Агентство: новий міст відкрили", '
-                    '"body_text": "Текст.", "firstcreated": "2025-05-01T10:00:00+03:00"}', encoding="utf-8")
+    feed.write_text(
+        '{"uri": "urn:newsml:agency.example:1", "headline": "Агентство: новий міст відкрили", '
+        '"body_text": "Текст.", "firstcreated": "2025-05-01T10:00:00+03:00"}',
+        encoding="utf-8",
+    )
     story = tmp_path / "story.txt"
-    story.write_text("Заголовок\nЛід.\nАбзац.\nЩе на цю тему\n- 01.05.2025 Агентство: новий міст відкрили\n",
-                     encoding="utf-8")
+    story.write_text(
+        "Заголовок\nЛід.\nАбзац.\nЩе на цю тему\n- 01.05.2025 Агентство: новий міст відкрили\n", encoding="utf-8"
+    )
     call_command("import_stories", str(feed), str(story), stdout=io.StringIO(), stderr=io.StringIO())
     link = Story.objects.get(origin="text").related_links.get()
     assert link.target == Story.objects.get(origin__startswith="ninjs")
@@ -88,7 +92,9 @@ def test_imported_hero_image_address_is_shown_on_the_story_page(tmp_path, client
     feed.write_text(
         '{"uri": "urn:newsml:agency.example:2", "headline": "Новина з фото", "body_text": "Текст.",'
         ' "firstcreated": "2025-05-01T10:00:00+03:00", "associations": {"featureimage": {"type": "picture",'
-        ' "uri": "https://img.example/photo.jpg", "description_text": "Міст через Дніпро"}}}', encoding="utf-8")
+        ' "uri": "https://img.example/photo.jpg", "description_text": "Міст через Дніпро"}}}',
+        encoding="utf-8",
+    )
     call_command("import_stories", str(feed), stdout=io.StringIO(), stderr=io.StringIO())
     page = client.get(Story.objects.get().get_absolute_url()).content.decode()
     assert '<img src="https://img.example/photo.jpg" alt="Міст через Дніпро">' in page

@@ -133,9 +133,19 @@ def test_ninjs_json_lines_skip_blank_lines_and_detect_language():
 def related_pair(later_headline="Інша новина"):
     base = "https://news.example.ua/"
     return [
-        {"uri": base + "a", "headline": "Перша новина", "firstcreated": "2025-03-01T10:00:00+02:00",
-         "associations": [{"name": "related-1", "type": "text", "uri": base + "b",
-                           "headlines": [{"value": "Заголовок, що відрізняється"}]}]},
+        {
+            "uri": base + "a",
+            "headline": "Перша новина",
+            "firstcreated": "2025-03-01T10:00:00+02:00",
+            "associations": [
+                {
+                    "name": "related-1",
+                    "type": "text",
+                    "uri": base + "b",
+                    "headlines": [{"value": "Заголовок, що відрізняється"}],
+                }
+            ],
+        },
         {"uri": base + "b", "headline": later_headline, "firstcreated": "2025-03-01T11:00:00+02:00"},
     ]
 
@@ -152,8 +162,12 @@ def test_related_association_points_at_the_story_with_its_uri(tmp_path):
 def test_embargoed_story_is_public_only_after_the_embargo(tmp_path):
     """`embargoed` keeps a story out of Story.objects.published() until it passes."""
     later = timezone.now() + timedelta(hours=1)
-    item = {"uri": "urn:newsml:ukrinform.ua:embargo:1", "headline": "Бюджет оприлюднять опівдні",
-            "firstcreated": (later - timedelta(hours=3)).isoformat(), "embargoed": later.isoformat()}
+    item = {
+        "uri": "urn:newsml:ukrinform.ua:embargo:1",
+        "headline": "Бюджет оприлюднять опівдні",
+        "firstcreated": (later - timedelta(hours=3)).isoformat(),
+        "embargoed": later.isoformat(),
+    }
     run(write(tmp_path, "embargo.json", item))
     stored = story("urn:newsml:ukrinform.ua:embargo:1")
     assert stored.embargo_until == later
@@ -198,16 +212,23 @@ GOOD = {"uri": "urn:newsml:example.ua:good", "headline": "Добра новин�
 @pytest.mark.parametrize(
     ("content", "where", "what"),
     [
-        (f"[{json.dumps(GOOD)},\n{{\"uri\" \"b\"}}]", "bad.json:2", "malformed JSON at line 2, column 8"),
+        (f'[{json.dumps(GOOD)},\n{{"uri" "b"}}]', "bad.json:2", "malformed JSON at line 2, column 8"),
         (json.dumps([GOOD, GOOD], indent=2)[:-30], "bad.json:", "ends early"),
-        (json.dumps([GOOD]).encode("utf-8") + "{\"headline\": \"Привіт\"}".encode("cp1251"), "bad.json:1", "not valid UTF-8"),
-        (json.dumps(GOOD) + "\n" + json.dumps(GOOD) + "\n{\"uri\": \"x\",\n", "bad.json:3", "ends early"),
+        (
+            json.dumps([GOOD]).encode("utf-8") + '{"headline": "Привіт"}'.encode("cp1251"),
+            "bad.json:1",
+            "not valid UTF-8",
+        ),
+        (json.dumps(GOOD) + "\n" + json.dumps(GOOD) + '\n{"uri": "x",\n', "bad.json:3", "ends early"),
         ([GOOD, "рядок"], "bad.json item 2", "expected a ninjs object, got a string"),
         ([GOOD, {"headline": "Без ідентифікатора"}], "bad.json item 2", "uri: missing"),
         ([GOOD, {**GOOD, "uri": "b", "headline": 42}], "bad.json item 2", "headline: expected a string, got a number"),
         ([GOOD, {**GOOD, "uri": "b", "subject": "Політика"}], "bad.json item 2", "subject: expected an array"),
-        ([GOOD, GOOD, {**GOOD, "uri": "c", "firstcreated": "yesterday"}], "bad.json item 3",
-         "firstcreated: 'yesterday' is not an ISO 8601 date-time"),
+        (
+            [GOOD, GOOD, {**GOOD, "uri": "c", "firstcreated": "yesterday"}],
+            "bad.json item 3",
+            "firstcreated: 'yesterday' is not an ISO 8601 date-time",
+        ),
         ([GOOD, {**GOOD, "uri": "b", "headlines": [{"role": "main"}]}], "bad.json item 2", "headline: missing"),
         ([GOOD, {**GOOD, "uri": "b", "associations": "фото"}], "bad.json item 2", "associations: expected an object"),
     ],
@@ -224,8 +245,13 @@ def test_continue_on_error_keeps_the_good_items(tmp_path):
     """With --continue-on-error a bad item is skipped and counted, the good ones are imported, the exit is 2."""
     out = io.StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("import_stories", str(write(tmp_path, "mixed.json", [GOOD, {"headline": "Без uri"}])),
-                     continue_on_error=True, stdout=out, stderr=io.StringIO())
+        call_command(
+            "import_stories",
+            str(write(tmp_path, "mixed.json", [GOOD, {"headline": "Без uri"}])),
+            continue_on_error=True,
+            stdout=out,
+            stderr=io.StringIO(),
+        )
     assert error.value.returncode == 2
     assert "created 1" in out.getvalue() and "failed 1" in out.getvalue()
     assert Story.objects.count() == 1
@@ -236,8 +262,19 @@ def test_unsafe_markup_in_a_body_is_removed():
     """Scripts, handlers, javascript:/data: URLs, iframes, styles and forms never reach the stored body."""
     run(SAMPLES / "unsafe_body.json", format="ninjs")
     body = Story.objects.get().body
-    for unsafe in ("<script", "alert", "onclick", "javascript:", "data:", "<iframe", "style", "<form", "<input",
-                   "<button", "evil.example"):
+    for unsafe in (
+        "<script",
+        "alert",
+        "onclick",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "style",
+        "<form",
+        "<input",
+        "<button",
+        "evil.example",
+    ):
         assert unsafe not in body
     assert '<a href="https://ukrinform.ua/"' in body and "Перший абзац" in body
 
@@ -311,7 +348,9 @@ def test_dates_with_z_offsets_and_without():
 
 def test_authors_fall_back_to_the_by_line():
     """Without author people, 'by' is split (a leading 'By' dropped); without either, authors are kept."""
-    [record] = parse({**GOOD, "by": "By Olha Koval and Petro Shevchuk", "people": [{"name": "Zelensky", "rel": "about"}]})
+    [record] = parse(
+        {**GOOD, "by": "By Olha Koval and Petro Shevchuk", "people": [{"name": "Zelensky", "rel": "about"}]}
+    )
     assert record.authors == ["Olha Koval", "Petro Shevchuk"]
     [bare] = parse(GOOD)
     assert bare.authors is None and bare.tags is None and bare.links is None
@@ -327,8 +366,12 @@ def test_other_item_types_and_statuses_are_refused():
 
 def test_hero_image_only_from_web_urls():
     """A javascript: rendition is ignored; the association's own http(s) uri is the fallback."""
-    picture = {"type": "picture", "name": "featureimage", "uri": "https://img.example.ua/1.jpg",
-               "renditions": [{"name": "original", "href": "javascript:alert(1)"}]}
+    picture = {
+        "type": "picture",
+        "name": "featureimage",
+        "uri": "https://img.example.ua/1.jpg",
+        "renditions": [{"name": "original", "href": "javascript:alert(1)"}],
+    }
     [record] = parse({**GOOD, "associations": [picture]})
     assert record.hero_image_url == "https://img.example.ua/1.jpg"
     [none] = parse({**GOOD, "associations": [{**picture, "uri": "urn:photo:1"}]})

@@ -16,11 +16,15 @@ TRICKLE_SECONDS = 0.5
 TRICKLE_BYTES = 40  # 20 s in all: the server gives up by itself, so a broken deadline fails rather than hangs
 
 UK_TITLES = ["У Житомирі відкрили оновлений міст через Тетерів", "Громада отримала нові тролейбуси для міста"]
-UK_TEXT = ("Міська рада повідомила, що ремонт тривав пів року. Мешканці щодня ходять через міст до ринку, "
-           "школи й лікарні, тож чекали на відкриття з нетерпінням.")
+UK_TEXT = (
+    "Міська рада повідомила, що ремонт тривав пів року. Мешканці щодня ходять через міст до ринку, "
+    "школи й лікарні, тож чекали на відкриття з нетерпінням."
+)
 RU_TITLES = ["В Бердянске объявили штормовое предупреждение", "Жителей просят не выходить к морю"]
-RU_TEXT = ("Синоптики ожидают сильный ветер и высокие волны. Городские службы дежурят круглосуточно, "
-           "а спасатели просят отложить прогулки по набережной до вечера пятницы.")
+RU_TEXT = (
+    "Синоптики ожидают сильный ветер и высокие волны. Городские службы дежурят круглосуточно, "
+    "а спасатели просят отложить прогулки по набережной до вечера пятницы."
+)
 
 
 def rss(titles, text, declaration="", channel="Новини громади"):
@@ -28,8 +32,10 @@ def rss(titles, text, declaration="", channel="Новини громади"):
         f"<item><title>{title}</title><guid>item-{number}</guid><description>{text}</description></item>"
         for number, title in enumerate(titles, 1)
     )
-    return (f'{declaration}<rss version="2.0"><channel><title>{channel}</title>'
-            f"<link>https://hromada.example.ua/</link>{items}</channel></rss>")
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>{channel}</title>'
+        f"<link>https://hromada.example.ua/</link>{items}</channel></rss>"
+    )
 
 
 def run(*paths, **options):
@@ -140,10 +146,15 @@ def wxr(namespace):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("namespace", [
-    "https://wordpress.org/export/1.2/", "http://wordpress.org/export/1.2/",
-    "https://wordpress.org/export/1.1/", "http://wordpress.org/export/1.0/",
-])
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        "https://wordpress.org/export/1.2/",
+        "http://wordpress.org/export/1.2/",
+        "https://wordpress.org/export/1.1/",
+        "http://wordpress.org/export/1.0/",
+    ],
+)
 def test_wordpress_exports_are_read_whatever_their_namespace_version_and_scheme(tmp_path, namespace):
     """An export declaring wp as http(s)://wordpress.org/export/1.0, 1.1 or 1.2 is imported with its excerpt."""
     path = write(tmp_path, "export.xml", wxr(namespace))
@@ -165,9 +176,14 @@ def test_an_unknown_wordpress_export_version_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("titles", "text", "encoding"), [
-    (UK_TITLES, UK_TEXT, "windows-1251"), (RU_TITLES, RU_TEXT, "windows-1251"), (RU_TITLES, RU_TEXT, "koi8-r"),
-])
+@pytest.mark.parametrize(
+    ("titles", "text", "encoding"),
+    [
+        (UK_TITLES, UK_TEXT, "windows-1251"),
+        (RU_TITLES, RU_TEXT, "windows-1251"),
+        (RU_TITLES, RU_TEXT, "koi8-r"),
+    ],
+)
 def test_a_feed_file_without_a_declaration_is_read_in_its_detected_encoding(tmp_path, titles, text, encoding):
     """A feed file in windows-1251 or koi8-r with no XML declaration is detected, stored as Cyrillic and reported."""
     path = write(tmp_path, "feed.rss", rss(titles, text).encode(encoding))
@@ -201,7 +217,10 @@ def test_a_feed_served_without_a_charset_is_read_in_its_detected_encoding(server
 def test_a_declared_or_served_charset_is_honoured_and_reported(server):
     """The XML declaration and the HTTP charset name the encoding used, and the summary says which one it was."""
     base, routes = server
-    routes["/declared"] = ("text/xml", rss(RU_TITLES, RU_TEXT, '<?xml version="1.0" encoding="KOI8-R"?>').encode("koi8-r"))
+    routes["/declared"] = (
+        "text/xml",
+        rss(RU_TITLES, RU_TEXT, '<?xml version="1.0" encoding="KOI8-R"?>').encode("koi8-r"),
+    )
     routes["/served"] = ("text/xml; charset=koi8-r", rss(RU_TITLES, RU_TEXT).encode("koi8-r"))
     assert "encoding: koi8-r (declared)" in run(f"{base}/declared")
     Story.objects.all().delete()
@@ -220,9 +239,14 @@ def test_a_plain_utf8_feed_reports_no_encoding(tmp_path):
 
 SUPERDESK = {
     "guid": "urn:newsml:superdesk.example.org:2025-05-01T10:00:00.000000:7f1c",
-    "version": "2", "type": "text", "pubstatus": "usable", "language": "uk",
-    "headline": "Суперdesk передав новину", "body_html": "<p>Текст новини з редакції.</p>",
-    "versioncreated": "2025-05-01T10:00:00+0000", "firstcreated": "2025-05-01T09:00:00+0000",
+    "version": "2",
+    "type": "text",
+    "pubstatus": "usable",
+    "language": "uk",
+    "headline": "Суперdesk передав новину",
+    "body_html": "<p>Текст новини з редакції.</p>",
+    "versioncreated": "2025-05-01T10:00:00+0000",
+    "firstcreated": "2025-05-01T09:00:00+0000",
 }
 
 
@@ -247,7 +271,9 @@ def test_uri_is_preferred_over_guid_and_altids_serve_when_both_are_missing(tmp_p
     ]
     run(write(tmp_path, "items.json", json.dumps(items, ensure_ascii=False)))
     assert sorted(Story.objects.values_list("external_id", flat=True)) == [
-        "agency:A-17", "agency:A-18", "https://agency.example/item/1",
+        "agency:A-17",
+        "agency:A-18",
+        "https://agency.example/item/1",
     ]
 
 
@@ -277,7 +303,9 @@ def test_a_feed_whose_items_are_all_dropped_fails_with_continue_on_error(tmp_pat
     """When every item is skipped the run fails saying how many and why, instead of "created 0"."""
     empty_items = "<item><guid>a</guid></item><item><guid>b</guid></item>"
     path = write(tmp_path, "blank.rss", f'<rss version="2.0"><channel><title>Т</title>{empty_items}</channel></rss>')
-    with pytest.raises(CommandError, match=r"blank\.rss: nothing imported: all 2 items failed: .*item 1 \(a\): the item has no title"):
+    with pytest.raises(
+        CommandError, match=r"blank\.rss: nothing imported: all 2 items failed: .*item 1 \(a\): the item has no title"
+    ):
         run(path, continue_on_error=True)
     assert not Story.objects.exists()
 
@@ -286,7 +314,8 @@ def test_a_feed_whose_items_are_all_dropped_fails_with_continue_on_error(tmp_pat
 def test_a_partly_good_feed_still_imports_with_continue_on_error(tmp_path):
     """One bad item among good ones is skipped and counted; the good ones are stored."""
     items = "<item><guid>a</guid></item>" + "".join(
-        f"<item><title>{title}</title><guid>{title}</guid></item>" for title in UK_TITLES)
+        f"<item><title>{title}</title><guid>{title}</guid></item>" for title in UK_TITLES
+    )
     path = write(tmp_path, "mixed.rss", f'<rss version="2.0"><channel><title>Т</title>{items}</channel></rss>')
     out = io.StringIO()
     with pytest.raises(CommandError) as error:
@@ -299,11 +328,16 @@ def test_a_partly_good_feed_still_imports_with_continue_on_error(tmp_path):
 @pytest.mark.django_db
 def test_an_html_page_given_as_a_feed_points_at_its_feed(tmp_path):
     """A saved web page read as RSS is refused as a web page, naming the feed address the page announces."""
-    page = ('<!DOCTYPE html>\n<html lang="uk"><head><meta charset="utf-8"><title>Новини</title>'
-            '<link rel="alternate" type="application/rss+xml" href="https://hromada.example.ua/feed/?a=1&amp;b=2">'
-            "</head><body><p>Новини громади<br></body></html>")
+    page = (
+        '<!DOCTYPE html>\n<html lang="uk"><head><meta charset="utf-8"><title>Новини</title>'
+        '<link rel="alternate" type="application/rss+xml" href="https://hromada.example.ua/feed/?a=1&amp;b=2">'
+        "</head><body><p>Новини громади<br></body></html>"
+    )
     path = write(tmp_path, "news.html", page)
-    with pytest.raises(CommandError, match=r"news\.html: this is an HTML web page, not a feed; the page names its "
-                                           r"feed: https://hromada\.example\.ua/feed/\?a=1&b=2$"):
+    with pytest.raises(
+        CommandError,
+        match=r"news\.html: this is an HTML web page, not a feed; the page names its "
+        r"feed: https://hromada\.example\.ua/feed/\?a=1&b=2$",
+    ):
         run(path, format="rss")
     assert not Story.objects.exists()

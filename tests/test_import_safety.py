@@ -34,8 +34,13 @@ LAUGHS = (
 
 def story(number=1, **fields):
     item = {
-        "origin": "agency", "external_id": f"a-{number}", "headline": f"Новина {number}", "status": "published",
-        "published_at": "2024-03-28T12:00:00+02:00", "lead": "Лід.", "body": "<p>Абзац про бюджет громади.</p>",
+        "origin": "agency",
+        "external_id": f"a-{number}",
+        "headline": f"Новина {number}",
+        "status": "published",
+        "published_at": "2024-03-28T12:00:00+02:00",
+        "lead": "Лід.",
+        "body": "<p>Абзац про бюджет громади.</p>",
     }
     return item | fields
 
@@ -130,8 +135,15 @@ def test_adding_an_unrelated_source_does_not_revert_an_editors_edit(tmp_path, fo
     if format_name == "json":
         path = write(tmp_path, "export.json", [story(attributions=[source()]), story(2)])
     else:
-        items = [{"uri": f"urn:a:{n}", "headline": f"Новина {n}", "body_text": "Про це повідомляє Укрінформ.",
-                  "firstcreated": "2025-01-01T10:00:00Z"} for n in (1, 2)]
+        items = [
+            {
+                "uri": f"urn:a:{n}",
+                "headline": f"Новина {n}",
+                "body_text": "Про це повідомляє Укрінформ.",
+                "firstcreated": "2025-01-01T10:00:00Z",
+            }
+            for n in (1, 2)
+        ]
         path = write(tmp_path, "items.json", json.dumps(items, ensure_ascii=False))
         Source.objects.create(name="Укрінформ")
     run(path, format=format_name)
@@ -181,7 +193,9 @@ def test_load_demo_twice_with_a_new_source_between_changes_nothing():
 # --- JSON that breaks the decoder or the database -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "format_name"), [("deep.json", "json"), ("deep.json", "ninjs"), ("deep.json", "auto")])
+@pytest.mark.parametrize(
+    ("name", "format_name"), [("deep.json", "json"), ("deep.json", "ninjs"), ("deep.json", "auto")]
+)
 def test_json_nested_a_million_deep_is_refused(tmp_path, name, format_name):
     """A million nested arrays give a clear error naming the file, not a RecursionError; nothing is written."""
     message = str(refused(write(tmp_path, name, "[" * 1_000_000), format=format_name))
@@ -230,8 +244,13 @@ def test_some_items_failing_keeps_the_good_ones_and_exits_two(tmp_path):
     """When some items failed, the good ones are stored, the bad ones listed on stderr, and the exit status is 2."""
     err = io.StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("import_stories", str(write(tmp_path, "mixed.json", [story(), story(2, headline="")])),
-                     continue_on_error=True, stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import_stories",
+            str(write(tmp_path, "mixed.json", [story(), story(2, headline="")])),
+            continue_on_error=True,
+            stdout=io.StringIO(),
+            stderr=err,
+        )
     assert error.value.returncode == 2
     assert "mixed.json story 2: headline is empty" in err.getvalue()
     assert list(Story.objects.values_list("external_id", flat=True)) == ["a-1"]
@@ -239,7 +258,7 @@ def test_some_items_failing_keeps_the_good_ones_and_exits_two(tmp_path):
 
 def test_unreadable_file_with_continue_on_error_exits_non_zero(tmp_path):
     """A file that cannot be read at all counts as a failure: the run exits non-zero."""
-    assert refused(write(tmp_path, "broken.json", "{\"newsroom\": 1, "), continue_on_error=True).returncode == 3
+    assert refused(write(tmp_path, "broken.json", '{"newsroom": 1, '), continue_on_error=True).returncode == 3
 
 
 # --- detecting the format ------------------------------------------------------------------------------------

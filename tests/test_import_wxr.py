@@ -23,8 +23,18 @@ GOROD = FIXTURES / "gorod-1.0.xml"
 VISTI_ORIGIN = "wordpress:https://visti-prybuzhzhia.example.ua"
 POST_IDS = ["202", "203", "206", "207", "208", "209", "213", "214", "215", "216", "217"]
 PUBLIC_IDS = {"202", "203", "213", "214", "216", "217"}
-UNSAFE_MARKUP = ("<script", "onclick", "onerror", "javascript:", "<iframe", "<style", "style=", "<form", "<input",
-                 "document.cookie")
+UNSAFE_MARKUP = (
+    "<script",
+    "onclick",
+    "onerror",
+    "javascript:",
+    "<iframe",
+    "<style",
+    "style=",
+    "<form",
+    "<input",
+    "document.cookie",
+)
 
 
 def parse(path, name=None, default_language="uk"):
@@ -46,8 +56,15 @@ def document(items, channel="<language>uk</language>", version="1.2", site="http
     )
 
 
-def post(post_id="1", title="Рада ухвалила бюджет громади", content="Депутати підтримали проєкт.",
-         status="publish", gmt="2024-03-28 08:30:00", local="2024-03-28 10:30:00", extra=""):
+def post(
+    post_id="1",
+    title="Рада ухвалила бюджет громади",
+    content="Депутати підтримали проєкт.",
+    status="publish",
+    gmt="2024-03-28 08:30:00",
+    local="2024-03-28 10:30:00",
+    extra="",
+):
     post_id_element = f"<wp:post_id>{post_id}</wp:post_id>" if post_id else ""
     return (
         f"<item><title><![CDATA[{title}]]></title><content:encoded><![CDATA[{content}]]></content:encoded>"
@@ -111,8 +128,11 @@ def test_unset_gmt_date_falls_back_to_local_time_in_site_time_zone():
 
 def test_pub_date_is_the_last_fallback(write):
     """Without usable post dates, the RFC 822 pubDate is used."""
-    item = post(gmt="0000-00-00 00:00:00", local="0000-00-00 00:00:00",
-                extra="<pubDate>Thu, 28 Mar 2024 08:30:00 +0000</pubDate>")
+    item = post(
+        gmt="0000-00-00 00:00:00",
+        local="0000-00-00 00:00:00",
+        extra="<pubDate>Thu, 28 Mar 2024 08:30:00 +0000</pubDate>",
+    )
     [record] = parse(write(document([item])))
     assert record.published_at == dt.datetime(2024, 3, 28, 8, 30, tzinfo=dt.UTC)
 
@@ -247,8 +267,16 @@ def test_post_with_neither_title_nor_content_is_a_draft():
 
 def test_password_protected_post_is_a_draft(write):
     """A published post behind a WordPress password is imported as a draft, never public."""
-    records = parse(write(document([post("1", extra="<wp:post_password>sekret</wp:post_password>"),
-                                    post("2", extra="<wp:post_password></wp:post_password>")])))
+    records = parse(
+        write(
+            document(
+                [
+                    post("1", extra="<wp:post_password>sekret</wp:post_password>"),
+                    post("2", extra="<wp:post_password></wp:post_password>"),
+                ]
+            )
+        )
+    )
     assert [record.status for record in records] == [Story.Status.DRAFT, Story.Status.PUBLISHED]
 
 
@@ -264,12 +292,15 @@ def test_language_comes_from_the_channel():
     assert parse(GOROD)[0].language == "ru"
 
 
-@pytest.mark.parametrize(("channel", "expected"), [("", "ru"), ("<language>en-US</language>", "en"),
-                                                   ("<language>de-DE</language>", "ru")])
+@pytest.mark.parametrize(
+    ("channel", "expected"), [("", "ru"), ("<language>en-US</language>", "en"), ("<language>de-DE</language>", "ru")]
+)
 def test_language_is_detected_when_the_channel_gives_none_we_know(write, channel, expected):
     """Without a uk/ru/en channel language, each post's language is detected from its text."""
-    item = post(title="Северная Корея" if expected == "ru" else "Council passes budget",
-                content="Это решение было принято единогласно." if expected == "ru" else "The vote was unanimous.")
+    item = post(
+        title="Северная Корея" if expected == "ru" else "Council passes budget",
+        content="Это решение было принято единогласно." if expected == "ru" else "The vote was unanimous.",
+    )
     [record] = parse(write(document([item], channel=channel)))
     assert record.language == expected
 
@@ -309,12 +340,18 @@ def test_truncated_export_is_refused_with_its_line(tmp_path):
     assert error.value.location.startswith("cut.xml:") and "malformed XML" in error.value.message
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', "not a WordPress export"),
-    ('<?xml version="1.0"?><rss version="2.0"><channel><link>https://a.ua</link><item><title>x</title></item>'
-     "</channel></rss>", "no wp: elements"),
-    (document([post()], site=""), "names no site"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>', "not a WordPress export"),
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><link>https://a.ua</link><item><title>x</title></item>'
+            "</channel></rss>",
+            "no wp: elements",
+        ),
+        (document([post()], site=""), "names no site"),
+    ],
+)
 def test_input_that_is_not_a_usable_export_is_refused(write, text, message):
     """Atom, plain RSS or an export naming no site is refused as a whole, saying why."""
     with pytest.raises(BadInput, match=message):
@@ -384,15 +421,25 @@ def large_export(path, posts=4000):
         header, footer = document(["@ITEMS@"]).split("@ITEMS@")
         out.write(header)
         for number in range(1, posts + 1):
-            thumbnail = (f"<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
-                         f"<wp:meta_value>{number + 100_000}</wp:meta_value></wp:postmeta>")
+            thumbnail = (
+                f"<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+                f"<wp:meta_value>{number + 100_000}</wp:meta_value></wp:postmeta>"
+            )
             content = "\n\n".join([PARAGRAPH * 6] * 5)
-            out.write(post(str(number), title=f"Новина номер {number}", content=content,
-                           extra=thumbnail if number % 10 == 0 else ""))
+            out.write(
+                post(
+                    str(number),
+                    title=f"Новина номер {number}",
+                    content=content,
+                    extra=thumbnail if number % 10 == 0 else "",
+                )
+            )
             if number % 10 == 0:
-                out.write(f"<item><title>Фото {number}</title><wp:post_id>{number + 100_000}</wp:post_id>"
-                          "<wp:post_type>attachment</wp:post_type><wp:attachment_url>"
-                          f"https://hromada.example.ua/uploads/{number}.jpg</wp:attachment_url></item>\n")
+                out.write(
+                    f"<item><title>Фото {number}</title><wp:post_id>{number + 100_000}</wp:post_id>"
+                    "<wp:post_type>attachment</wp:post_type><wp:attachment_url>"
+                    f"https://hromada.example.ua/uploads/{number}.jpg</wp:attachment_url></item>\n"
+                )
         out.write(footer)
 
 

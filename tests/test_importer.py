@@ -123,7 +123,7 @@ def test_samples_import_from_a_directory_recursively_with_languages_detected():
 
 
 def test_declined_source_names_are_attributed():
-    """"Укравтодору" and "Укравтодорі" are found as the source "Укравтодор"."""
+    """ "Укравтодору" and "Укравтодорі" are found as the source "Укравтодор"."""
     register(SAMPLE_SOURCES)
     run(SAMPLES / "bridge-uk.txt", SAMPLES / "repairs-uk.txt")
     bridge = Story.objects.get(external_id="bridge-uk.txt")

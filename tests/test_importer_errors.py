@@ -39,7 +39,11 @@ def import_error(*paths, **options):
         ("Заголовок\nЛід\n".encode() + b"\xff\xfe bad\n", "bad.txt:3", "not valid UTF-8"),
         ("Заголовок\nЛід\n".encode("cp1251"), "bad.txt:1", "not valid UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bad.txt:3", "binary"),
-        ("Заголовок\nЛід\nАбзац\nЩе на цю тему\n- 13.11.2024 Добре\nпогано без дати\n".encode(), "bad.txt:6", "malformed"),
+        (
+            "Заголовок\nЛід\nАбзац\nЩе на цю тему\n- 13.11.2024 Добре\nпогано без дати\n".encode(),
+            "bad.txt:6",
+            "malformed",
+        ),
         ("Заголовок\nЛід\nЩе на цю тему\n- 31.02.2024 Неіснуючий день\n".encode(), "bad.txt:4", "invalid date"),
         ("Заголовок\nЛід\nЧитайте також:\n".encode(), "bad.txt:3", "no title"),
         (("З" * 301 + "\nЛід\n").encode(), "bad.txt:1", "headline"),
@@ -90,11 +94,19 @@ def test_command_line_exits_non_zero_without_a_traceback(tmp_path):
     """From the shell, a bad file gives exit status 1 and a one-line error, not a traceback."""
     bad = write(tmp_path, "bad.txt", b"\x00\x01")
     # A scratch database: the input is refused before any table is read, whichever database the suite uses.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings_test", "DATABASE_URL": f"sqlite:///{tmp_path}/scratch.sqlite3"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings_test",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/scratch.sqlite3",
+    }
     for argv in ([str(bad)], [str(bad), "--published-at", "yesterday"]):
         result = subprocess.run(
             [sys.executable, "manage.py", "import_stories", *argv],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 1
         assert "Traceback" not in result.stderr

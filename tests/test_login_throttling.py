@@ -114,9 +114,7 @@ def test_editors_and_superusers_see_and_unlock_a_lockout(reporter, django_user_m
     assert attempt in listing.context["cl"].result_list
     assert ATTEMPTS_URL.encode() in client.get(INDEX_URL).content
 
-    response = client.post(
-        ATTEMPTS_URL, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
-    )
+    response = client.post(ATTEMPTS_URL, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert log_in(Client(REMOTE_ADDR="203.0.113.5"), "reporter", "x").status_code == 302

@@ -50,7 +50,11 @@ class HeadTags(HTMLParser):
         return hrefs[0] if hrefs else None
 
     def hreflang(self):
-        return {link["hreflang"]: link["href"] for link in self.links if link.get("rel") == "alternate" and "hreflang" in link}
+        return {
+            link["hreflang"]: link["href"]
+            for link in self.links
+            if link.get("rel") == "alternate" and "hreflang" in link
+        }
 
 
 def page(client, url, status=200, **headers):
@@ -79,11 +83,19 @@ def news(make_story):
     yonhap = Source.objects.create(name="Йонхап", homepage="https://www.yna.co.kr/")
     reuters = Source.objects.create(name="Reuters")
     main = make_story(
-        "Північна Корея запустила ракету", published_at=MARCH_28, section=section, tags=["КНДР", "Японія"],
-        lead="Ракета впала в Японському морі.", hero_image_url="https://img.example.org/raketa.jpg",
+        "Північна Корея запустила ракету",
+        published_at=MARCH_28,
+        section=section,
+        tags=["КНДР", "Японія"],
+        lead="Ракета впала в Японському морі.",
+        hero_image_url="https://img.example.org/raketa.jpg",
         hero_image_alt="Запуск ракети",
     )
-    credit(main, [Author.objects.create(name="Олена Петренко"), Author.objects.create(name="Іван Коваль")], [yonhap, reuters])
+    credit(
+        main,
+        [Author.objects.create(name="Олена Петренко"), Author.objects.create(name="Іван Коваль")],
+        [yonhap, reuters],
+    )
     plain = make_story("Новина без автора", published_at=MARCH_28, tags=["КНДР"])
     return SimpleNamespace(main=main, plain=plain, section=section, yonhap=yonhap)
 
@@ -92,11 +104,17 @@ def news(make_story):
 def editions(make_story, news):
     """The main story with a published Russian translation and an English one still in draft."""
     russian = make_story(
-        "Северная Корея запустила ракету", published_at=MARCH_28, language="ru", translation_of=news.main,
+        "Северная Корея запустила ракету",
+        published_at=MARCH_28,
+        language="ru",
+        translation_of=news.main,
         tags=["КНДР"],
     )
     english = make_story(
-        "North Korea launched a missile", published_at=MARCH_28, language="en", translation_of=news.main,
+        "North Korea launched a missile",
+        published_at=MARCH_28,
+        language="en",
+        translation_of=news.main,
         status=Story.Status.DRAFT,
     )
     return SimpleNamespace(original=news.main, russian=russian, english=english)
@@ -244,7 +262,8 @@ def test_citations_name_each_attributed_source_with_its_homepage(client, news):
     citations = json_ld(page(client, news.main.get_absolute_url()))["NewsArticle"]["citation"]
     assert citations == [
         {
-            "@type": "CreativeWork", "name": "Йонхап",
+            "@type": "CreativeWork",
+            "name": "Йонхап",
             "author": {"@type": "Organization", "name": "Йонхап", "url": "https://www.yna.co.kr/"},
         },
         {"@type": "CreativeWork", "name": "Reuters", "author": {"@type": "Organization", "name": "Reuters"}},
@@ -331,7 +350,9 @@ def test_json_ld_links_the_published_editions(client, editions):
     ]
     russian = json_ld(page(client, editions.russian.get_absolute_url()))["NewsArticle"]
     assert russian["translationOfWork"] == {
-        "@type": "NewsArticle", "url": ORIGIN + editions.original.get_absolute_url(), "inLanguage": "uk"
+        "@type": "NewsArticle",
+        "url": ORIGIN + editions.original.get_absolute_url(),
+        "inLanguage": "uk",
     }
 
 
@@ -376,8 +397,9 @@ def test_editions_share_the_pages_one_query_for_other_stories(client, editions, 
 
 def test_translation_of_a_translation_joins_the_original_group(client, editions, make_story):
     """An English story linked to the Russian translation is an edition of the Ukrainian original too."""
-    english = make_story("North Korea fired a missile", published_at=MARCH_28, language="en",
-                         translation_of=editions.russian)
+    english = make_story(
+        "North Korea fired a missile", published_at=MARCH_28, language="en", translation_of=editions.russian
+    )
     expected = {"uk", "ru", "en", "x-default"}
     for story in (editions.original, editions.russian, english):
         tags = HeadTags(page(client, story.get_absolute_url()))

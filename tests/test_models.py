@@ -109,14 +109,18 @@ def test_body_blocks_place_inline_links_after_their_paragraph(make_story):
 
 def test_related_link_points_at_a_public_story(make_story):
     target = make_story("Публічна новина")
-    link = RelatedLink.objects.create(story=make_story(), title=target.headline, url="https://example.org/a", target=target)
+    link = RelatedLink.objects.create(
+        story=make_story(), title=target.headline, url="https://example.org/a", target=target
+    )
 
     assert link.href() == target.get_absolute_url()
 
 
 def test_related_link_to_a_draft_falls_back_to_its_url(make_story):
     draft = make_story("Чернетка", status=Story.Status.DRAFT)
-    link = RelatedLink.objects.create(story=make_story(), title=draft.headline, url="https://example.org/a", target=draft)
+    link = RelatedLink.objects.create(
+        story=make_story(), title=draft.headline, url="https://example.org/a", target=draft
+    )
 
     assert link.href() == "https://example.org/a"
 

@@ -81,7 +81,9 @@ def test_database_outage_serves_cached_pages_and_answers_503_for_the_rest(client
     assert client.get("/2024/").status_code == 200, "the site recovers once the database is back"
 
 
-@pytest.mark.parametrize("language, title", [("en", "Service temporarily unavailable"), ("ru", "Сервис временно недоступен")])
+@pytest.mark.parametrize(
+    "language, title", [("en", "Service temporarily unavailable"), ("ru", "Сервис временно недоступен")]
+)
 def test_outage_page_speaks_the_readers_language(client, story, tmp_path, language, title):
     """The 503 page is in the reader's interface language, like every other page."""
     with database_down(tmp_path):
@@ -90,8 +92,18 @@ def test_outage_page_speaks_the_readers_language(client, story, tmp_path, langua
     assert title in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/stories/?tag=kndr", "/search/?q=ракета", "/tags/kndr/", "/feeds/rss/",
-                                 "/sitemap.xml", "/2024/03/28/nemaie/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/stories/?tag=kndr",
+        "/search/?q=ракета",
+        "/tags/kndr/",
+        "/feeds/rss/",
+        "/sitemap.xml",
+        "/2024/03/28/nemaie/",
+    ],
+)
 def test_every_public_page_answers_503_without_the_database(client, story, tmp_path, url):
     """Lists, search, feeds, sitemaps and story pages all answer 503, not 500, when the database is unreachable."""
     with database_down(tmp_path):
@@ -242,10 +254,12 @@ def redis_settings(**env):
         "cache = settings.CACHES['default']; print(json.dumps([cache['BACKEND'], cache.get('OPTIONS', {})]))"
     )
     environment = {key: value for key, value in os.environ.items() if not key.startswith("REDIS_")}
-    environment.update(DJANGO_SETTINGS_MODULE="newsroom.settings", SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/7",
-                       **env)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True,
-                            timeout=60)
+    environment.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings", SECRET_KEY="k", REDIS_URL="redis://127.0.0.1:6379/7", **env
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -31,7 +31,9 @@ def publish(make_story):
     def publish(headline, *, when=None, authors=(), sources=(), **fields):
         story = make_story(headline, published_at=when or at(3, 28), **fields)
         Byline.objects.bulk_create(Byline(story=story, author=author, position=n) for n, author in enumerate(authors))
-        Attribution.objects.bulk_create(Attribution(story=story, source=src, position=n) for n, src in enumerate(sources))
+        Attribution.objects.bulk_create(
+            Attribution(story=story, source=src, position=n) for n, src in enumerate(sources)
+        )
         return story
 
     return publish
@@ -75,8 +77,9 @@ def paper(publish):
     economy = Section.objects.create(name="Економіка", slug="ekonomika", position=1)
     world = Section.objects.create(name="Світ", slug="svit", position=2)
     culture = Section.objects.create(name="Культура", slug="kultura", position=3)
-    olena = Author.objects.create(name="Олена Петренко", bio="Кореспондентка в Сеулі.\n\nПише про КНДР.",
-                                  email="olena@example.org")
+    olena = Author.objects.create(
+        name="Олена Петренко", bio="Кореспондентка в Сеулі.\n\nПише про КНДР.", email="olena@example.org"
+    )
     ivan = Author.objects.create(name="Іван Коваль")
     economy_stories = [
         publish(f"Економіка {n}", when=at(3, n), section=economy, tags=["Економіка"]) for n in range(1, 7)
@@ -84,14 +87,28 @@ def paper(publish):
     earlier = publish("Сеул посилює кордон", when=at(3, 10), section=world, tags=["КНДР"], authors=[olena])
     later = publish("Пхеньян провів навчання", when=at(3, 20), section=world, tags=["КНДР"])
     lead = publish(
-        "Північна Корея запустила ракету", when=at(3, 28), section=world, tags=["КНДР", "Японія"],
-        authors=[olena, ivan], lead="Ракета впала в Японському морі.",
+        "Північна Корея запустила ракету",
+        when=at(3, 28),
+        section=world,
+        tags=["КНДР", "Японія"],
+        authors=[olena, ivan],
+        lead="Ракета впала в Японському морі.",
     )
     quiet = publish("Фестиваль у Львові", when=at(5, 1, year=2020), section=culture)
     unfiled = [publish("Без розділу 1", when=at(3, 15)), publish("Без розділу 2", when=at(3, 25), tags=["КНДР"])]
     return SimpleNamespace(
-        empty=empty, economy=economy, world=world, culture=culture, olena=olena, ivan=ivan, lead=lead,
-        earlier=earlier, later=later, quiet=quiet, economy_stories=economy_stories, unfiled=unfiled,
+        empty=empty,
+        economy=economy,
+        world=world,
+        culture=culture,
+        olena=olena,
+        ivan=ivan,
+        lead=lead,
+        earlier=earlier,
+        later=later,
+        quiet=quiet,
+        economy_stories=economy_stories,
+        unfiled=unfiled,
     )
 
 
@@ -112,7 +129,10 @@ def test_front_page_has_a_block_per_section_in_position_order(client, paper):
     """Sections follow their position, each linking its page; an empty section has no block; a quiet one keeps it."""
     html = get_html(client, "/")
     assert list(blocks_of(html)) == [
-        "section-ekonomika-heading", "section-svit-heading", "section-kultura-heading", "latest-heading",
+        "section-ekonomika-heading",
+        "section-svit-heading",
+        "section-kultura-heading",
+        "latest-heading",
     ]
     for slug in ("ekonomika", "svit", "kultura"):
         assert f'<h2 id="section-{slug}-heading" class="block-heading"><a href="/sections/{slug}/">' in html
@@ -222,10 +242,12 @@ def test_story_links_its_neighbours_in_the_section(client, paper):
 def test_section_edges_have_one_neighbour(client, paper):
     """The oldest story of a section has only a later one, the newest only an earlier one, a lone story none."""
     assert neighbours_of(get_html(client, paper.earlier.get_absolute_url())) == {
-        "previous": None, "next": "Пхеньян провів навчання",
+        "previous": None,
+        "next": "Пхеньян провів навчання",
     }
     assert neighbours_of(get_html(client, paper.lead.get_absolute_url())) == {
-        "previous": "Пхеньян провів навчання", "next": None,
+        "previous": "Пхеньян провів навчання",
+        "next": None,
     }
     assert "section-neighbours" not in get_html(client, paper.quiet.get_absolute_url())
 
@@ -252,7 +274,10 @@ def test_unpublished_story_stays_off_the_new_pages(client, paper, publish, state
     secret_author = Author.objects.create(name="Таємний Автор")
     fields = {"when": at(3, 15), **HIDDEN_STATES[state]}
     hidden = publish(
-        "Таємна новина", section=paper.world, tags=["КНДР", "Секретна тема"], authors=[secret_author, paper.olena],
+        "Таємна новина",
+        section=paper.world,
+        tags=["КНДР", "Секретна тема"],
+        authors=[secret_author, paper.olena],
         **fields,
     )
     get_html(client, secret_author.get_absolute_url(), status=404)
@@ -285,8 +310,12 @@ def fill(publish, sections, per_section, prefix="Розділ"):
         section = Section.objects.create(name=f"{prefix} {s}", position=sections - s)
         for n in range(per_section):
             publish(
-                f"Новина {s}-{n}", when=at(3, 1 + n, hour=s), section=section, lead="Лід.",
-                tags=[f"Тема {n}", f"Тема {s}", "Усі"], authors=authors[n % 2 : n % 2 + 2],
+                f"Новина {s}-{n}",
+                when=at(3, 1 + n, hour=s),
+                section=section,
+                lead="Лід.",
+                tags=[f"Тема {n}", f"Тема {s}", "Усі"],
+                authors=authors[n % 2 : n % 2 + 2],
             )
     publish("Без розділу", tags=["Усі"], authors=authors[:1])
 
@@ -314,7 +343,8 @@ def test_story_page_with_neighbours_stays_within_budget(client, publish, paper, 
     story.refresh_from_db()
     queries(client, story.get_absolute_url(), django_assert_max_num_queries)
     assert neighbours_of(get_html(client, story.get_absolute_url())) == {
-        "previous": "Сеул посилює кордон", "next": "Пхеньян провів навчання",
+        "previous": "Сеул посилює кордон",
+        "next": "Пхеньян провів навчання",
     }
 
 
@@ -342,14 +372,19 @@ def palette():
 
 
 # Every text colour the stylesheet sets, on every background it is set on.
-TEXT_ON_BACKGROUND = [
-    (text, background)
-    for text in ("var(--text)", "var(--muted)", "var(--accent)", "var(--accent-dark)", "var(--error)")
-    for background in ("var(--background)", "var(--surface)", "#fff3a3")
-] + [("#fff", "var(--accent)"), ("#fff", "var(--accent-dark)"), ("#fff", "var(--text)")] + [
-    # Words added and removed on a correction's "what changed" page.
-    ("#0b3d1a", "#e3f4e6"), ("#6b0f0f", "#fbe4e4"),
-]
+TEXT_ON_BACKGROUND = (
+    [
+        (text, background)
+        for text in ("var(--text)", "var(--muted)", "var(--accent)", "var(--accent-dark)", "var(--error)")
+        for background in ("var(--background)", "var(--surface)", "#fff3a3")
+    ]
+    + [("#fff", "var(--accent)"), ("#fff", "var(--accent-dark)"), ("#fff", "var(--text)")]
+    + [
+        # Words added and removed on a correction's "what changed" page.
+        ("#0b3d1a", "#e3f4e6"),
+        ("#6b0f0f", "#fbe4e4"),
+    ]
+)
 
 
 @pytest.mark.parametrize(("text", "background"), TEXT_ON_BACKGROUND)

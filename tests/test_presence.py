@@ -68,7 +68,8 @@ def test_the_heartbeat_refreshes_the_session_and_returns_the_others_as_json(olen
 
     assert response.status_code == 200
     assert json.loads(response.content) == {
-        "others": ["Олена Петренко"], "notice": "Олена Петренко is also editing this story."
+        "others": ["Олена Петренко"],
+        "notice": "Олена Петренко is also editing this story.",
     }
     assert EditingSession.objects.get(story=story, user=taras).seen_at > timezone.now() - timedelta(seconds=5)
     assert client.get(presence_url(story)).status_code == 405
@@ -144,10 +145,10 @@ def test_the_story_list_shows_who_has_each_story_open(olena, taras, story, djang
     html = logged_in(taras, **ENGLISH).get(reverse("admin:articles_story_changelist")).content.decode()
 
     assert "column-being_edited_by" in html
-    row = html[html.index(story.headline):]
+    row = html[html.index(story.headline) :]
     row = row[: row.index("</tr>")]
     assert "Олена Петренко" in row and "Давно Пішов" not in row
-    quiet_row = html[html.index(quiet.headline):]
+    quiet_row = html[html.index(quiet.headline) :]
     assert "Олена Петренко" not in quiet_row[: quiet_row.index("</tr>")]
 
 

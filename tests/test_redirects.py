@@ -58,8 +58,12 @@ def test_a_slug_changed_by_an_editor_in_the_admin_redirects(admin_client, client
     """The admin form's save goes through the same signal as any other save."""
     local = timezone.localtime(MARCH_28)
     data = story_post(
-        headline=story.headline, slug="z-admina", status=Story.Status.PUBLISHED,
-        published_at_0=f"{local:%Y-%m-%d}", published_at_1=f"{local:%H:%M}", loaded_version=story.version,
+        headline=story.headline,
+        slug="z-admina",
+        status=Story.Status.PUBLISHED,
+        published_at_0=f"{local:%Y-%m-%d}",
+        published_at_1=f"{local:%H:%M}",
+        loaded_version=story.version,
     )
     assert_saved(admin_client.post(change_url(story), data))
 

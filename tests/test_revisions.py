@@ -40,9 +40,14 @@ def resave_post(story, **fields):
     """The change form of `story` exactly as stored: its fields, tags and existing inline rows."""
     local = timezone.localtime(story.published_at) if story.published_at else None
     data = story_post(
-        headline=story.headline, lead=story.lead, body=story.body, status=story.status, slug=story.slug,
+        headline=story.headline,
+        lead=story.lead,
+        body=story.body,
+        status=story.status,
+        slug=story.slug,
         tags=", ".join(tag.name for tag in story.tags.all()),
-        published_at_0=f"{local:%Y-%m-%d}" if local else "", published_at_1=f"{local:%H:%M:%S}" if local else "",
+        published_at_0=f"{local:%Y-%m-%d}" if local else "",
+        published_at_1=f"{local:%H:%M:%S}" if local else "",
         loaded_version=story.version,
     )
     parts = {
@@ -52,9 +57,16 @@ def resave_post(story, **fields):
             for row in story.attributions.all()
         ],
         "related_links": [
-            {"kind": row.kind, "position": row.position, "paragraph": row.paragraph or "", "title": row.title,
-             "url": row.url, "language": row.language, "target": row.target_id or "",
-             "date": row.date.isoformat() if row.date else ""}
+            {
+                "kind": row.kind,
+                "position": row.position,
+                "paragraph": row.paragraph or "",
+                "title": row.title,
+                "url": row.url,
+                "language": row.language,
+                "target": row.target_id or "",
+                "date": row.date.isoformat() if row.date else "",
+            }
             for row in story.related_links.all()
         ],
     }
@@ -94,7 +106,11 @@ def test_an_admin_save_records_one_revision_with_the_whole_story(editor, seed):
     for version in Version.objects.filter(revision=revision):
         held.setdefault(version.content_type.model, []).append(version)
     assert {model: len(versions) for model, versions in held.items()} == {
-        "story": 1, "byline": 2, "attribution": 2, "relatedlink": 3, "taggedstory": 2,
+        "story": 1,
+        "byline": 2,
+        "attribution": 2,
+        "relatedlink": 3,
+        "taggedstory": 2,
     }
     assert held["story"][0].field_dict["headline"] == story.headline
     assert "version" not in held["story"][0].field_dict and "updated_at" not in held["story"][0].field_dict
@@ -211,7 +227,11 @@ def test_history_query_count_does_not_grow_with_revisions(editor, make_story, se
 def restorable(make_story, editor, seed):
     """A story whose first revision was a draft with one source and tag; published and rewritten since."""
     story = make_story(
-        "Перша назва", status=Story.Status.DRAFT, published_at=None, body="<p>Перший текст.</p>", tags=["КНДР"],
+        "Перша назва",
+        status=Story.Status.DRAFT,
+        published_at=None,
+        body="<p>Перший текст.</p>",
+        tags=["КНДР"],
         created_by=editor,
     )
     Attribution.objects.create(story=story, source=seed["kcna"], position=1)
@@ -319,8 +339,12 @@ def test_restore_refuses_a_revision_citing_a_deleted_source(editor, restorable, 
 
 def correction_post(story, text, **fields):
     data = resave_post(story, **fields)
-    data.update(formset("corrections", [{"kind": "correction", "text": text, "published_at_0": "2024-03-28",
-                                         "published_at_1": "15:00"}]))
+    data.update(
+        formset(
+            "corrections",
+            [{"kind": "correction", "text": text, "published_at_0": "2024-03-28", "published_at_1": "15:00"}],
+        )
+    )
     return data
 
 

@@ -40,27 +40,64 @@ def archive_links(client, url):
     return dict(ARCHIVE_LINK.findall(response.content.decode()))
 
 
-@pytest.mark.parametrize("url", ["/2023/", "/2024/", "/2023/11/", "/2024/03/", "/2024/05/", "/2024/03/28/", "/2024/03/30/"])
+@pytest.mark.parametrize(
+    "url", ["/2023/", "/2024/", "/2023/11/", "/2024/03/", "/2024/05/", "/2024/03/28/", "/2024/03/30/"]
+)
 def test_archives_of_dates_with_public_stories_answer_200(client, archive, url):
     """A year, month or day in which a public story was published has its archive page."""
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("url", [
-    "/1000/", "/2022/", "/9998/", "/2024/02/", "/2024/04/", "/2024/03/27/", "/2024/03/31/", "/1000/01/01/",
-    "/2024/03/29/", "/2025/", "/2025/01/", "/2025/01/10/", "/2025/02/", "/2025/02/10/",
-    f"/{timezone.now().year + 1}/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/1000/",
+        "/2022/",
+        "/9998/",
+        "/2024/02/",
+        "/2024/04/",
+        "/2024/03/27/",
+        "/2024/03/31/",
+        "/1000/01/01/",
+        "/2024/03/29/",
+        "/2025/",
+        "/2025/01/",
+        "/2025/01/10/",
+        "/2025/02/",
+        "/2025/02/10/",
+        f"/{timezone.now().year + 1}/",
+    ],
+)
 def test_archives_of_dates_without_public_stories_are_404(client, archive, url):
     """Dates with no story, or only a draft, withdrawn, embargoed or scheduled one, have no archive page."""
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", [
-    "/9999/12/31/", "/9999/12/", "/9999/", "/9999/12/31/kinets-svitu/", "/0000/", "/0001/", "/1/", "/0001/01/01/",
-    "/0001/01/", "/2024/13/", "/2024/00/", "/2024/03/32/", "/2024/03/00/", "/2024/02/30/", "/2023/02/29/",
-    "/2024/ab/", "/2024/03/xx/", "/99999999999999999999/", "/2024/99999999999999999999/", "/2024/02/30/slug/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/9999/12/31/",
+        "/9999/12/",
+        "/9999/",
+        "/9999/12/31/kinets-svitu/",
+        "/0000/",
+        "/0001/",
+        "/1/",
+        "/0001/01/01/",
+        "/0001/01/",
+        "/2024/13/",
+        "/2024/00/",
+        "/2024/03/32/",
+        "/2024/03/00/",
+        "/2024/02/30/",
+        "/2023/02/29/",
+        "/2024/ab/",
+        "/2024/03/xx/",
+        "/99999999999999999999/",
+        "/2024/99999999999999999999/",
+        "/2024/02/30/slug/",
+    ],
+)
 def test_no_date_in_the_address_causes_a_server_error(client, archive, url):
     """Impossible or out-of-range dates answer 404, never 500."""
     assert client.get(url).status_code == 404
@@ -85,8 +122,15 @@ def test_following_archive_links_reaches_a_finite_set_of_pages(client, archive):
             seen.add(url)
             pending.extend(archive_links(client, url).values())
     assert seen == {
-        "/2023/", "/2024/", "/2023/11/", "/2024/03/", "/2024/05/",
-        "/2023/11/05/", "/2024/03/28/", "/2024/03/30/", "/2024/05/02/",
+        "/2023/",
+        "/2024/",
+        "/2023/11/",
+        "/2024/03/",
+        "/2024/05/",
+        "/2023/11/05/",
+        "/2024/03/28/",
+        "/2024/03/30/",
+        "/2024/05/02/",
     }
 
 
@@ -104,7 +148,9 @@ def story(make_story):
     return make_story("Ракета впала в морі", published_at=at(2024, 3, 28), section=section, tags=["КНДР"])
 
 
-@pytest.mark.parametrize("url", ["/", "/2024/03/28/", "/tags/kndr/", "/stories/?tag=kndr", "/search/?q=ракета", "story"])
+@pytest.mark.parametrize(
+    "url", ["/", "/2024/03/28/", "/tags/kndr/", "/stories/?tag=kndr", "/search/?q=ракета", "story"]
+)
 def test_tracking_parameters_share_the_page_of_the_plain_address(client, story, url):
     """Fifty requests differing only in utm_*, fbclid and other unread parameters render the page once."""
     url = story.get_absolute_url() if url == "story" else url
@@ -133,20 +179,26 @@ def test_order_and_empty_values_of_parameters_do_not_make_new_pages(client, stor
     """?section=&tag=a&tag=b is the page of ?tag=b&tag=a: parameters are sorted and empty ones dropped."""
     make_story("Друга", published_at=at(2024, 3, 27), tags=["КНДР", "Японія"])
     assert rendered(client.get("/stories/?tag=kndr&tag=iaponiia"))
-    for variant in ["/stories/?tag=iaponiia&tag=kndr", "/stories/?section=&tag=kndr&tag=iaponiia&language=",
-                    "/stories/?tag=kndr&date_after=&tag=iaponiia&utm_campaign=x"]:
+    for variant in [
+        "/stories/?tag=iaponiia&tag=kndr",
+        "/stories/?section=&tag=kndr&tag=iaponiia&language=",
+        "/stories/?tag=kndr&date_after=&tag=iaponiia&utm_campaign=x",
+    ]:
         assert not rendered(client.get(variant)), variant
 
 
-@pytest.mark.parametrize("first, second", [
-    ("/stories/?tag=kndr", "/stories/?tag=nemaie"),
-    ("/stories/?section=svit", "/stories/?source=svit"),
-    ("/stories/", "/stories/?language=uk"),
-    ("/stories/", "/stories/?date_after=2024-03-01"),
-    ("/stories/", "/stories/?date_before=2024-03-01"),
-    ("/search/?q=ракета", "/search/?q=море"),
-    ("/search/?q=ракета", "/search/?q=ракета&section=svit"),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("/stories/?tag=kndr", "/stories/?tag=nemaie"),
+        ("/stories/?section=svit", "/stories/?source=svit"),
+        ("/stories/", "/stories/?language=uk"),
+        ("/stories/", "/stories/?date_after=2024-03-01"),
+        ("/stories/", "/stories/?date_before=2024-03-01"),
+        ("/search/?q=ракета", "/search/?q=море"),
+        ("/search/?q=ракета", "/search/?q=ракета&section=svit"),
+    ],
+)
 def test_parameters_the_page_reads_make_pages_of_their_own(client, story, first, second):
     """The filter and search parameters, and the page number, each lead to a page rendered for them."""
     assert rendered(client.get(first)) and rendered(client.get(second))
@@ -158,18 +210,39 @@ def test_page_numbers_are_pages_of_their_own(client, story, make_story, settings
     make_story("Друга", published_at=at(2024, 3, 27))
     assert rendered(client.get("/stories/"))
     second = client.get("/stories/?page=2&utm_source=x")
-    assert rendered(second) and '<link rel="canonical" href="http://testserver/stories/?page=2">' in second.content.decode()
+    assert (
+        rendered(second)
+        and '<link rel="canonical" href="http://testserver/stories/?page=2">' in second.content.decode()
+    )
 
 
 # The language switch
 
 
-@pytest.mark.parametrize("raw", [
-    "%23x", "%3Fx", "//evil.example", "https://evil.example", "http:/evil.example", "///evil.example",
-    "/%5Cevil.example", "%2F%09%2Fevil.example", "javascript:alert(1)", "JavaScript%3Aalert(1)", "data:text/html,x",
-    "", "%20%20", "%0A", "/language/en/", "/language/ru/?next=/language/en/", "/language/%65n/", "evil.example",
-    "mailto:a@evil.example",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "%23x",
+        "%3Fx",
+        "//evil.example",
+        "https://evil.example",
+        "http:/evil.example",
+        "///evil.example",
+        "/%5Cevil.example",
+        "%2F%09%2Fevil.example",
+        "javascript:alert(1)",
+        "JavaScript%3Aalert(1)",
+        "data:text/html,x",
+        "",
+        "%20%20",
+        "%0A",
+        "/language/en/",
+        "/language/ru/?next=/language/en/",
+        "/language/%65n/",
+        "evil.example",
+        "mailto:a@evil.example",
+    ],
+)
 def test_hostile_next_goes_home_in_one_redirect(client, db, raw):
     """A ?next= that is not a path on this site, or that leads back to the switch, sends the reader home at once."""
     response = client.get(f"/language/en/?next={raw}", follow=True)
@@ -177,7 +250,9 @@ def test_hostile_next_goes_home_in_one_redirect(client, db, raw):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("target", ["/stories/?tag=kndr&page=1", "/2024/03/28/", "/search/?q=%D1%80%D0%B0%D0%BA%D0%B5%D1%82%D0%B0"])
+@pytest.mark.parametrize(
+    "target", ["/stories/?tag=kndr&page=1", "/2024/03/28/", "/search/?q=%D1%80%D0%B0%D0%BA%D0%B5%D1%82%D0%B0"]
+)
 def test_on_site_next_is_kept(client, story, target):
     """A path on this site is where the switch sends the reader back to."""
     response = client.get(reverse("articles:switch_language", args=["en"]), {"next": target})

@@ -66,15 +66,22 @@ def news(publish):
         "Глава розвідки РФ Наришкін провів три дні у Пхеньяні",
         lead="Сергій Наришкін відвідав Північну Корею.",
         body="<p>Голова Служби зовнішньої розвідки обговорив у Пхеньяні «ділові питання».</p>",
-        when=at(2024, 3, 28), section=svit, tags=["КНДР"],
+        when=at(2024, 3, 28),
+        section=svit,
+        tags=["КНДР"],
     )
     intelligence = publish(
-        "Розвідка попередила про атаку", body="<p>Дані розвідки оприлюднили вранці.</p>", when=at(2024, 2, 10),
+        "Розвідка попередила про атаку",
+        body="<p>Дані розвідки оприлюднили вранці.</p>",
+        when=at(2024, 2, 10),
     )
     seoul = publish("Сеул посилює кордон", body="<p>Південна Корея перекрила трасу.</p>", when=at(2024, 3, 20))
     russian = publish(
-        "Нарышкин прибыл в Пхеньян", body="<p>Директор СВР Нарышкина встретили в Пхеньяне.</p>",
-        language="ru", when=at(2024, 3, 27), tags=["КНДР"],
+        "Нарышкин прибыл в Пхеньян",
+        body="<p>Директор СВР Нарышкина встретили в Пхеньяне.</p>",
+        language="ru",
+        when=at(2024, 3, 27),
+        tags=["КНДР"],
     )
     return SimpleNamespace(pyongyang=pyongyang, intelligence=intelligence, seoul=seoul, russian=russian, svit=svit)
 
@@ -99,7 +106,7 @@ def test_a_word_finds_its_other_forms(client, news, query, found):
 
 
 def test_pyongyang_finds_only_the_stories_naming_it(client, news):
-    """"Пхеньян" finds the Ukrainian and Russian stories naming the city and nothing else."""
+    """ "Пхеньян" finds the Ukrainian and Russian stories naming the city and nothing else."""
     assert set(results(client, "q=Пхеньян")) == {news.pyongyang.headline, news.russian.headline}
 
 
@@ -110,7 +117,7 @@ def test_every_query_word_must_match(client, news):
 
 
 def test_prepositions_do_not_count(client, news):
-    """"в Пхеньяні" finds a story that says "у Пхеньяні": function words are not searched."""
+    """ "в Пхеньяні" finds a story that says "у Пхеньяні": function words are not searched."""
     assert news.pyongyang.headline in results(client, "q=в Пхеньяні")
 
 
@@ -147,7 +154,8 @@ def test_more_relevant_story_ranks_first_on_postgresql(client, publish, needs_po
     filler = "".join(f"<p>Абзац {n} про економіку, бюджет і податки.</p>" for n in range(30))
     publish("Ринки тижня", body=filler + "<p>Згадали й Пхеньян.</p>", when=timezone.now() - timedelta(days=1))
     publish(
-        "Пхеньян відповів Сеулу", body="<p>Пхеньян заявив протест. У Пхеньяні зібрали нараду.</p>",
+        "Пхеньян відповів Сеулу",
+        body="<p>Пхеньян заявив протест. У Пхеньяні зібрали нараду.</p>",
         when=timezone.now() - timedelta(days=60),
     )
     assert results(client, "q=Пхеньян") == ["Пхеньян відповів Сеулу", "Ринки тижня"]
@@ -221,7 +229,8 @@ def test_snippet_is_taken_where_the_words_are(client, publish):
 def test_story_text_and_query_cannot_inject_markup(client, publish):
     """Markup-like story text and the query are escaped; only the <mark> of the snippet is HTML."""
     publish(
-        "Пхеньян <b>жирно</b>", lead="<script>alert('Пхеньян')</script> & <img src=x onerror=alert(1)>",
+        "Пхеньян <b>жирно</b>",
+        lead="<script>alert('Пхеньян')</script> & <img src=x onerror=alert(1)>",
         body="<p>Текст &lt;script&gt;Пхеньян&lt;/script&gt;</p>",
     )
     html = search_page(client, '"><i>Пхеньян</i>')
@@ -233,7 +242,9 @@ def test_story_text_and_query_cannot_inject_markup(client, publish):
 def test_header_has_a_search_box(client, db):
     """Every page's header has a GET form to /search/ with a labelled search input."""
     html = client.get("/").content.decode()
-    form = re.search(r'<form class="site-search" method="get" action="/search/" role="search"[^>]*>.*?</form>', html, re.S)
+    form = re.search(
+        r'<form class="site-search" method="get" action="/search/" role="search"[^>]*>.*?</form>', html, re.S
+    )
     assert form and '<label for="site-search-q"' in form.group() and 'name="q" id="site-search-q"' in form.group()
 
 
@@ -349,10 +360,15 @@ def crowd(publish):
     authors = [Author.objects.create(name=f"Автор {number}") for number in range(3)]
     for number in range(26):
         story = publish(
-            f"Пхеньян, новина {number}", when=at(2024, 3, 1) + timedelta(hours=number), section=section,
-            body=f"<p>У Пхеньяні сталося {number}.</p>", tags=["КНДР", f"Тема {number % 4}", "Світ"],
+            f"Пхеньян, новина {number}",
+            when=at(2024, 3, 1) + timedelta(hours=number),
+            section=section,
+            body=f"<p>У Пхеньяні сталося {number}.</p>",
+            tags=["КНДР", f"Тема {number % 4}", "Світ"],
         )
-        Byline.objects.bulk_create(Byline(story=story, author=author, position=n) for n, author in enumerate(authors[:2]))
+        Byline.objects.bulk_create(
+            Byline(story=story, author=author, position=n) for n, author in enumerate(authors[:2])
+        )
         Attribution.objects.create(story=story, source=source, position=1)
 
 

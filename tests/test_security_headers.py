@@ -43,14 +43,31 @@ def public_paths(make_story):
     story = make_story("КНДР відповіла на санкції", slug="kndr-vidpovila", section=section, tags=["КНДР"])
     Byline.objects.create(story=story, author=author, position=0)
     Attribution.objects.create(story=story, source=source, position=0, sentence="Про це пише Йонхап.")
-    withdrawn = make_story("Відкликана новина", slug="vidklykana", status=Story.Status.WITHDRAWN,
-                           withdrawn_reason="Матеріал не підтвердився.")
+    withdrawn = make_story(
+        "Відкликана новина",
+        slug="vidklykana",
+        status=Story.Status.WITHDRAWN,
+        withdrawn_reason="Матеріал не підтвердився.",
+    )
     day = timezone.localtime(story.published_at)
     return {
-        "/": 200, "/?page=2": 404, story.get_absolute_url(): 200, "/tags/kndr/": 200, "/sections/svit/": 200,
-        "/sources/yonhap/": 200, "/authors/olena-petrenko/": 200, f"/{day:%Y}/": 200, f"/{day:%Y/%m}/": 200,
-        f"/{day:%Y/%m/%d}/": 200, "/stories/?tag=kndr": 200, "/search/?q=КНДР": 200, "/sitemap.xml": 200,
-        "/news-sitemap.xml": 200, "/feeds/rss/": 200, "/robots.txt": 200, "/no-such-page/": 404,
+        "/": 200,
+        "/?page=2": 404,
+        story.get_absolute_url(): 200,
+        "/tags/kndr/": 200,
+        "/sections/svit/": 200,
+        "/sources/yonhap/": 200,
+        "/authors/olena-petrenko/": 200,
+        f"/{day:%Y}/": 200,
+        f"/{day:%Y/%m}/": 200,
+        f"/{day:%Y/%m/%d}/": 200,
+        "/stories/?tag=kndr": 200,
+        "/search/?q=КНДР": 200,
+        "/sitemap.xml": 200,
+        "/news-sitemap.xml": 200,
+        "/feeds/rss/": 200,
+        "/robots.txt": 200,
+        "/no-such-page/": 404,
         withdrawn.get_absolute_url(): 410,
     }
 
@@ -97,9 +114,13 @@ def test_templates_hold_no_inline_script_or_style():
 def test_the_scan_finds_inline_code(tmp_path):
     """The template scan itself recognises each kind of inline code, and lets JSON-LD and scripts by src pass."""
     samples = {
-        "<script>alert(1)</script>": True, '<p style="color:red">': True, "<style>p{}</style>": True,
-        '<img src=x onerror="alert(1)">': True, '<a href="javascript:alert(1)">': True,
-        '<script src="/static/x.js"></script>': False, '<script type="application/ld+json">{}</script>': False,
+        "<script>alert(1)</script>": True,
+        '<p style="color:red">': True,
+        "<style>p{}</style>": True,
+        '<img src=x onerror="alert(1)">': True,
+        '<a href="javascript:alert(1)">': True,
+        '<script src="/static/x.js"></script>': False,
+        '<script type="application/ld+json">{}</script>': False,
         '<p class="lead">': False,
     }
     for sample, inline in samples.items():
@@ -116,7 +137,7 @@ def test_admin_scripts_run_only_by_this_requests_nonce(client):
     nonces = [source for source in directives["script-src"] if source.startswith("'nonce-")]
     assert len(nonces) == 1 and "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert all(source == "'self'" or source.startswith("'sha256-") for source in directives["style-src"])
-    nonce = nonces[0][len("'nonce-"):-1]
+    nonce = nonces[0][len("'nonce-") : -1]
     html = response.content.decode()
     inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert inline_scripts, "the body editor's import map is expected on the story form"
@@ -127,15 +148,28 @@ def test_admin_scripts_run_only_by_this_requests_nonce(client):
 def deploy_environment(tmp_path, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "HSTS_", "CSP_", "DJANGO_"))}
     clean.pop("DEBUG", None)
-    clean.update({"DJANGO_SETTINGS_MODULE": "newsroom.settings", "SECRET_KEY": secrets.token_urlsafe(64),
-                  "SECRET_KEY_FILE": str(tmp_path / "no-key"), "ALLOWED_HOSTS": "news.example.org", **env})
+    clean.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "SECRET_KEY_FILE": str(tmp_path / "no-key"),
+            "ALLOWED_HOSTS": "news.example.org",
+            **env,
+        }
+    )
     return clean
 
 
 def test_production_settings_pass_the_deploy_checks_without_a_warning(tmp_path):
     """`check --deploy` with the production defaults (DEBUG off, HTTPS) reports no issue at all."""
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=deploy_environment(tmp_path), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=deploy_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -147,17 +181,26 @@ SHOW_HTTPS_SETTINGS = (
 )
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, [True, 31536000, True, True]),
-    # `make run`: a production-like server on plain HTTP.
-    ({"DEBUG": "0", "SECURE_COOKIES": "0"}, [False, 0, False, False]),
-    # Behind a proxy that redirects by itself.
-    ({"SECURE_SSL_REDIRECT": "0", "HSTS_SECONDS": "600"}, [False, 600, True, True]),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, [True, 31536000, True, True]),
+        # `make run`: a production-like server on plain HTTP.
+        ({"DEBUG": "0", "SECURE_COOKIES": "0"}, [False, 0, False, False]),
+        # Behind a proxy that redirects by itself.
+        ({"SECURE_SSL_REDIRECT": "0", "HSTS_SECONDS": "600"}, [False, 600, True, True]),
+    ],
+)
 def test_https_settings_follow_the_environment(tmp_path, env, expected):
     """HTTPS redirect, HSTS and secure cookies are on in production and off for the plain-HTTP demo."""
-    result = subprocess.run([sys.executable, "-c", SHOW_HTTPS_SETTINGS], cwd=ROOT,
-                            env=deploy_environment(tmp_path, **env), capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SHOW_HTTPS_SETTINGS],
+        cwd=ROOT,
+        env=deploy_environment(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(expected).lower().replace("'", '"')
 
@@ -175,16 +218,29 @@ def test_https_is_enforced_when_on(client, make_story, settings):
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
-@pytest.mark.parametrize(("env", "expected"), [
-    ({}, ["'self'", "data:", "https:"]),
-    ({"CSP_IMG_SRC": "https://images.example.net,https://cdn.example.org"},
-     ["'self'", "data:", "https://images.example.net", "https://cdn.example.org"]),
-])
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ["'self'", "data:", "https:"]),
+        (
+            {"CSP_IMG_SRC": "https://images.example.net,https://cdn.example.org"},
+            ["'self'", "data:", "https://images.example.net", "https://cdn.example.org"],
+        ),
+    ],
+)
 def test_image_sources_follow_the_environment(tmp_path, env, expected):
     """Imported stories' images on other https hosts show by default; CSP_IMG_SRC narrows img-src to named hosts."""
-    script = ("import django, json; django.setup(); from django.conf import settings as s; "
-              "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=deploy_environment(tmp_path, **env),
-                            capture_output=True, text=True, timeout=120)
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=deploy_environment(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected

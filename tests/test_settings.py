@@ -15,11 +15,20 @@ PRINT_SETTINGS = (
 
 
 def load_settings(tmp_path, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "TIME_ZONE",
-                                                               "LANGUAGE_CODE", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "TIME_ZONE", "LANGUAGE_CODE", "ALLOWED_HOSTS"}
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "newsroom.settings", "SECRET_KEY_FILE": str(tmp_path / "no-key"), **env})
-    return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
-                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_missing_secret_key_is_an_error_outside_debug(tmp_path):
@@ -40,8 +49,12 @@ def test_defaults_are_sqlite_kyiv_and_ukrainian(tmp_path):
 def test_environment_overrides(tmp_path):
     """DATABASE_URL, DEBUG, TIME_ZONE, LANGUAGE_CODE and ALLOWED_HOSTS are read from the environment."""
     result = load_settings(
-        tmp_path, DEBUG="1", DATABASE_URL="postgres://u@db.example:5432/news", TIME_ZONE="UTC",
-        LANGUAGE_CODE="en", ALLOWED_HOSTS="news.example.org, www.example.org",
+        tmp_path,
+        DEBUG="1",
+        DATABASE_URL="postgres://u@db.example:5432/news",
+        TIME_ZONE="UTC",
+        LANGUAGE_CODE="en",
+        ALLOWED_HOSTS="news.example.org, www.example.org",
     )
     settings = json.loads(result.stdout)
     assert settings["db"] == "django.db.backends.postgresql" and settings["name"] == "news"

@@ -52,7 +52,9 @@ def world(make_story):
     svit = Section.objects.create(name="Світ", slug="svit", position=1)
     ekonomika = Section.objects.create(name="Економіка", slug="ekonomika", position=2)
     Section.objects.create(name="Порожній", slug="porozhnii", position=3)
-    missile = make_story("Північна Корея запустила ракету", published_at=at(2024, 3, 28, 10), tags=["КНДР"], section=svit)
+    missile = make_story(
+        "Північна Корея запустила ракету", published_at=at(2024, 3, 28, 10), tags=["КНДР"], section=svit
+    )
     drill = make_story("Пхеньян провів навчання", published_at=at(2024, 2, 1), tags=["КНДР", "Армія"], section=svit)
     hryvnia = make_story("Гривня зміцнилася", published_at=at(2024, 3, 27), tags=["Економіка"], section=ekonomika)
     stamp(missile, at(2024, 3, 29, 9))
@@ -135,7 +137,8 @@ def news_items(client):
 def test_news_sitemap_lists_only_the_last_48_hours(client, fresh):
     """The Google News sitemap lists the stories published in the last 48 hours and nothing older."""
     assert set(news_items(client)) == {
-        absolute(fresh.hour.get_absolute_url()), absolute(fresh.two_days.get_absolute_url())
+        absolute(fresh.hour.get_absolute_url()),
+        absolute(fresh.two_days.get_absolute_url()),
     }
 
 
@@ -199,8 +202,10 @@ def add_stories(make_story, count, start=0):
     sections = list(Section.objects.all()) or [Section.objects.create(name=f"Розділ {n}") for n in range(3)]
     for number in range(start, start + count):
         make_story(
-            f"Новина номер {number}", published_at=timezone.now() - timedelta(hours=number + 1),
-            tags=[f"Тема {number % 7}", f"Тема {(number + 1) % 7}", f"Тег {number}"], section=sections[number % 3],
+            f"Новина номер {number}",
+            published_at=timezone.now() - timedelta(hours=number + 1),
+            tags=[f"Тема {number % 7}", f"Тема {(number + 1) % 7}", f"Тег {number}"],
+            section=sections[number % 3],
         )
 
 

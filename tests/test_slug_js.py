@@ -138,14 +138,21 @@ def test_slugify_js_agrees_with_the_server_on_random_text():
     letters = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъёЗГЄЇЙЮЯЬЪЁ'’ʼ -_—.,!?«»0123456789abcXYZ\u00a0\u0301é½№ßﬁ\t"
     rng = random.Random(2010)
     cases = [
-        ["".join(rng.choice(letters) for _ in range(rng.randint(0, 40))), rng.choice(["uk", "ru"]), rng.choice([200, 9])]
+        [
+            "".join(rng.choice(letters) for _ in range(rng.randint(0, 40))),
+            rng.choice(["uk", "ru"]),
+            rng.choice([200, 9]),
+        ]
         for _ in range(500)
     ]
 
     slugs = run_slugify(cases)
 
-    assert [slug for slug, (text, language, length) in zip(slugs, cases, strict=True)
-            if slug != expected_slug(text, language, length)] == []
+    assert [
+        slug
+        for slug, (text, language, length) in zip(slugs, cases, strict=True)
+        if slug != expected_slug(text, language, length)
+    ] == []
 
 
 @needs_node
@@ -165,8 +172,17 @@ def test_slugify_js_follows_kmu_2010_and_the_passport_scheme():
     ]
 
     assert run_slugify(cases) == [
-        "zghorany", "yenakiieve", "yizhakevych", "yosypivka", "znamianka", "shcherbukhy", "homin",
-        "gomin", "podezd", "varenye", "elka",
+        "zghorany",
+        "yenakiieve",
+        "yizhakevych",
+        "yosypivka",
+        "znamianka",
+        "shcherbukhy",
+        "homin",
+        "gomin",
+        "podezd",
+        "varenye",
+        "elka",
     ]
 
 
@@ -200,8 +216,11 @@ def test_a_saved_storys_slug_no_longer_follows_its_headline(admin_client):
 def test_a_slug_filled_from_the_headline_is_numbered_when_the_day_already_has_it(admin_client, make_story):
     make_story("Наришкін у Пхеньяні", published_at=MARCH_28)
     data = story_post(
-        headline="Наришкін у Пхеньяні", slug="naryshkin-u-pkheniani", status=Story.Status.PUBLISHED,
-        published_at_0="2024-03-28", published_at_1="12:00",
+        headline="Наришкін у Пхеньяні",
+        slug="naryshkin-u-pkheniani",
+        status=Story.Status.PUBLISHED,
+        published_at_0="2024-03-28",
+        published_at_1="12:00",
     )
     data.update(hidden_fields(admin_client, ADD_URL))
 

@@ -65,7 +65,7 @@ def suggested_names(story):
 
 
 def test_sources_named_in_declined_forms_and_by_alias_are_suggested_in_text_order(story):
-    """"Радіо Свободи", "Держстату" and the alias "RUSI" are found; an unnamed source (ЦТАК) is not offered."""
+    """ "Радіо Свободи", "Держстату" and the alias "RUSI" are found; an unnamed source (ЦТАК) is not offered."""
     assert suggested_names(story) == [
         "Financial Times",
         "Королівський інститут оборонних досліджень",
@@ -237,15 +237,26 @@ def test_saving_the_story_tells_which_sources_the_text_names(admin_client, story
     """Right after a save the admin message lists the uncited sources found in the text."""
     Attribution.objects.create(story=story, source=sources["stat"], position=1)
     data = story_post(
-        headline=story.headline, slug=story.slug, lead=LEAD, body=BODY, status=Story.Status.PUBLISHED,
+        headline=story.headline,
+        slug=story.slug,
+        lead=LEAD,
+        body=BODY,
+        status=Story.Status.PUBLISHED,
         published_at_0=f"{timezone.localtime(story.published_at):%Y-%m-%d}",
         published_at_1=f"{timezone.localtime(story.published_at):%H:%M:%S}",
-        loaded_version=story.version, _continue="1",
+        loaded_version=story.version,
+        _continue="1",
     )
     data["attributions-TOTAL_FORMS"] = data["attributions-INITIAL_FORMS"] = "1"
     attribution = story.attributions.get()
-    data.update({"attributions-0-id": attribution.pk, "attributions-0-story": story.pk,
-                 "attributions-0-source": sources["stat"].pk, "attributions-0-position": "1"})
+    data.update(
+        {
+            "attributions-0-id": attribution.pk,
+            "attributions-0-story": story.pk,
+            "attributions-0-source": sources["stat"].pk,
+            "attributions-0-position": "1",
+        }
+    )
 
     response, messages = english_messages(admin_client, change_url(story), data)
 
@@ -267,6 +278,7 @@ def test_adding_a_story_tells_which_sources_its_text_names(admin_client, sources
         "Found in the text: Financial Times, Королівський інститут оборонних досліджень, Державна служба статистики, "
         "Радіо Свобода. Add them from the suggestions on the story's form."
     ) in messages
+
 
 def test_saving_a_story_naming_no_source_adds_no_message(admin_client, make_story, sources):
     story = make_story("Тиха новина", body="<p>Нічого особливого.</p>", status=Story.Status.DRAFT)
@@ -324,7 +336,11 @@ def headlines(stories):
 
 def test_related_stories_rank_shared_tags_first_then_headline_words(story, relatives):
     """More shared tags first, then fewer, then stories sharing two headline words in any form; never one word."""
-    assert headlines(related_suggestions(story)) == ["Порти і економіка", "Новий термінал", "Порти Дунаю отримають гроші від ЄС"]
+    assert headlines(related_suggestions(story)) == [
+        "Порти і економіка",
+        "Новий термінал",
+        "Порти Дунаю отримають гроші від ЄС",
+    ]
 
 
 def test_related_stories_are_at_most_five(make_story, story):
@@ -389,7 +405,10 @@ def test_a_related_story_is_added_once(admin_client, story, relatives):
 
 @pytest.mark.parametrize("state", ["draft", "scheduled", "itself", "unknown"])
 def test_only_another_public_story_can_be_added_as_related(admin_client, make_story, story, state):
-    fields = {"draft": {"status": Story.Status.DRAFT}, "scheduled": {"published_at": timezone.now() + timedelta(days=1)}}
+    fields = {
+        "draft": {"status": Story.Status.DRAFT},
+        "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
+    }
     target_id = {"itself": story.pk, "unknown": 987654}.get(state) or make_story("Прихована", **fields[state]).pk
 
     _response, messages = english_messages(admin_client, relate_url(story), {"story": target_id})
@@ -434,8 +453,10 @@ def test_change_form_with_suggestions_has_a_fixed_query_budget(
     suggestions = response.context["story_suggestions"]
     assert len(suggestions.sources) == 4
     assert headlines(suggestions.stories) == [
-        "Порти отримають гроші 20", "Порти отримають гроші 10", "Порти отримають гроші 0",
-        "Порти отримають гроші 29", "Порти отримають гроші 28",
+        "Порти отримають гроші 20",
+        "Порти отримають гроші 10",
+        "Порти отримають гроші 0",
+        "Порти отримають гроші 29",
+        "Порти отримають гроші 28",
     ]
     assert len(many) == len(few)
-

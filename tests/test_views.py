@@ -80,28 +80,50 @@ def world(publish):
     newer = publish("КНДР відповіла на санкції", when=at(2024, 3, 1), tags=["КНДР"], sources=[yonhap])
     russian = publish("Ким Чен Ын выступил", when=at(2024, 2, 15), tags=["КНДР"], language="ru")
     economy = publish(
-        "Гривня зміцнилася", when=at(2024, 3, 28, 15), tags=["Економіка"], section=economy_section,
-        sources=[reuters], lead="Курс знизився до 38,9.",
+        "Гривня зміцнилася",
+        when=at(2024, 3, 28, 15),
+        tags=["Економіка"],
+        section=economy_section,
+        sources=[reuters],
+        lead="Курс знизився до 38,9.",
     )
     english = publish("Markets rally", when=at(2023, 11, 13), tags=["Економіка"], language="en")
     main = publish(
-        "Північна Корея запустила ракету", when=at(2024, 3, 28, 10), tags=["КНДР", "Південна Корея"],
-        authors=[petrenko, koval], sources=[yonhap, reuters], section=world_section,
-        lead="Ракета впала в Японському морі.", body=BODY,
+        "Північна Корея запустила ракету",
+        when=at(2024, 3, 28, 10),
+        tags=["КНДР", "Південна Корея"],
+        authors=[petrenko, koval],
+        sources=[yonhap, reuters],
+        section=world_section,
+        lead="Ракета впала в Японському морі.",
+        body=BODY,
     )
     RelatedLink.objects.create(
         story=main, kind=RelatedLink.Kind.READ_ALSO, paragraph=1, title="Сеул посилює кордон", target=seoul
     )
     RelatedLink.objects.create(
-        story=main, position=0, title="Анализ ракетной программы", url="https://example.org/analysis",
-        date=date(2024, 1, 5), language="ru",
+        story=main,
+        position=0,
+        title="Анализ ракетной программы",
+        url="https://example.org/analysis",
+        date=date(2024, 1, 5),
+        language="ru",
     )
     RelatedLink.objects.create(
         story=main, position=1, title="Пхеньян провів навчання", target=older, date=date(2024, 2, 1), language="uk"
     )
     return SimpleNamespace(
-        main=main, seoul=seoul, older=older, newer=newer, russian=russian, economy=economy, english=english,
-        world_section=world_section, economy_section=economy_section, yonhap=yonhap, reuters=reuters,
+        main=main,
+        seoul=seoul,
+        older=older,
+        newer=newer,
+        russian=russian,
+        economy=economy,
+        english=english,
+        world_section=world_section,
+        economy_section=economy_section,
+        yonhap=yonhap,
+        reuters=reuters,
     )
 
 
@@ -109,7 +131,9 @@ def test_home_lists_published_stories_newest_first_as_cards(client, world):
     """The front page of a small site shows every public story, each card with its link, date, section, lead, tags and byline."""
     html = get_html(client, "/")
     assert '<html lang="uk">' in html
-    assert_in_order(html, "Гривня зміцнилася", "Північна Корея запустила ракету", "Сеул посилює кордон", "Markets rally")
+    assert_in_order(
+        html, "Гривня зміцнилася", "Північна Корея запустила ракету", "Сеул посилює кордон", "Markets rally"
+    )
     assert f'<a href="{world.main.get_absolute_url()}">Північна Корея запустила ракету</a>' in html
     assert "28.03.2024" in html and "13.11.2023" in html
     assert '<a href="/sections/svit/">Світ</a>' in html
@@ -150,7 +174,9 @@ def test_story_page_lists_sources_and_tags(client, world):
     html = get_html(client, world.main.get_absolute_url())
     sources = html.split('id="sources-heading"', 1)[1]
     assert_in_order(
-        sources, f'<a href="{world.yonhap.get_absolute_url()}">Йонхап</a>', f'<a href="{world.reuters.get_absolute_url()}">Reuters</a>'
+        sources,
+        f'<a href="{world.yonhap.get_absolute_url()}">Йонхап</a>',
+        f'<a href="{world.reuters.get_absolute_url()}">Reuters</a>',
     )
     assert "Йонхап повідомляє." in sources
     assert '<a href="/tags/kndr/" rel="tag">КНДР</a>' in html
@@ -158,11 +184,20 @@ def test_story_page_lists_sources_and_tags(client, world):
 
 
 def test_story_page_more_on_topic_puts_curated_links_first_then_newest_tag_siblings(client, world):
-    """"Ще на цю тему" lists curated links in order, then other stories sharing a tag newest first, each dated DD.MM.YYYY."""
+    """ "Ще на цю тему" lists curated links in order, then other stories sharing a tag newest first, each dated DD.MM.YYYY."""
     block = related_block(get_html(client, world.main.get_absolute_url()))
     assert_in_order(
-        block, "05.01.2024", "Анализ ракетной программы", "01.02.2024", "Пхеньян провів навчання",
-        "20.03.2024", "Сеул посилює кордон", "01.03.2024", "КНДР відповіла на санкції", "15.02.2024", "Ким Чен Ын выступил",
+        block,
+        "05.01.2024",
+        "Анализ ракетной программы",
+        "01.02.2024",
+        "Пхеньян провів навчання",
+        "20.03.2024",
+        "Сеул посилює кордон",
+        "01.03.2024",
+        "КНДР відповіла на санкції",
+        "15.02.2024",
+        "Ким Чен Ын выступил",
     )
     assert block.count("Пхеньян провів навчання") == 1
     assert f'<a href="{world.older.get_absolute_url()}">Пхеньян провів навчання</a>' in block
@@ -192,11 +227,15 @@ def test_story_in_another_language_marks_its_article(client, world):
 def test_story_page_shows_hero_image_with_caption_and_credit(client, world):
     """A hero image is a <figure> with its alt text, caption and credit."""
     Story.objects.filter(pk=world.seoul.pk).update(
-        hero_image="stories/2024/03/kordon.jpg", hero_image_alt="Прикордонний пост",
-        hero_image_caption="Пост на кордоні.", hero_image_credit="Йонхап",
+        hero_image="stories/2024/03/kordon.jpg",
+        hero_image_alt="Прикордонний пост",
+        hero_image_caption="Пост на кордоні.",
+        hero_image_credit="Йонхап",
     )
     html = get_html(client, world.seoul.get_absolute_url())
-    assert re.search(r'<figure class="hero">\s*<img src="/media/stories/2024/03/kordon.jpg" alt="Прикордонний пост">', html)
+    assert re.search(
+        r'<figure class="hero">\s*<img src="/media/stories/2024/03/kordon.jpg" alt="Прикордонний пост">', html
+    )
     assert "Пост на кордоні." in html and "Фото:</span> Йонхап" in html
 
 
@@ -321,8 +360,16 @@ def test_unpublished_story_is_404_and_absent_from_every_list(client, world, publ
     get_html(client, "/tags/sekretna-tema/", status=404)
     local = timezone.localtime(hidden.published_at)
     lists = [
-        "/", "/tags/kndr/", "/sections/svit/", world.yonhap.get_absolute_url(), "/stories/", "/stories/?tag=kndr",
-        f"/{local.year}/", f"/{local:%Y/%m}/", f"/{local:%Y/%m/%d}/", world.main.get_absolute_url(),
+        "/",
+        "/tags/kndr/",
+        "/sections/svit/",
+        world.yonhap.get_absolute_url(),
+        "/stories/",
+        "/stories/?tag=kndr",
+        f"/{local.year}/",
+        f"/{local:%Y/%m}/",
+        f"/{local:%Y/%m/%d}/",
+        world.main.get_absolute_url(),
     ]
     for page in lists:
         html = client.get(page).content.decode()
@@ -413,8 +460,11 @@ def test_list_page_stays_within_budget(client, crowd, django_assert_max_num_quer
 
 def build_small_story(publish):
     return publish(
-        "Маленька новина", tags=["КНДР"], authors=[Author.objects.create(name="Одна авторка")],
-        sources=[Source.objects.create(name="Єдине джерело")], body="<p>Один абзац.</p>",
+        "Маленька новина",
+        tags=["КНДР"],
+        authors=[Author.objects.create(name="Одна авторка")],
+        sources=[Source.objects.create(name="Єдине джерело")],
+        body="<p>Один абзац.</p>",
     )
 
 
@@ -431,10 +481,14 @@ def build_large_story(publish):
     )
     RelatedLink.objects.bulk_create(
         RelatedLink(
-            story=story, position=number, title=f"Посилання {number}",
+            story=story,
+            position=number,
+            title=f"Посилання {number}",
             kind=RelatedLink.Kind.READ_ALSO if number % 3 == 0 else RelatedLink.Kind.MORE,
-            paragraph=number % 8, target=targets[number % len(targets)] if number % 2 else None,
-            url="" if number % 2 else f"https://example.org/{number}", date=date(2024, 1, 1 + number),
+            paragraph=number % 8,
+            target=targets[number % len(targets)] if number % 2 else None,
+            url="" if number % 2 else f"https://example.org/{number}",
+            date=date(2024, 1, 1 + number),
             language="ru" if number % 4 == 0 else "uk",
         )
         for number in range(15)

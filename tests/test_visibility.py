@@ -146,14 +146,19 @@ def filter_page_cost(client, django_assert_max_num_queries, url):
 
 
 @pytest.mark.parametrize("url", ["/stories/", "/search/?q=ракета", "/stories/?section=svit&source=reuters"])
-def test_filter_choices_cost_one_query_each_however_many_there_are(client, site, publish, url, django_assert_max_num_queries):
+def test_filter_choices_cost_one_query_each_however_many_there_are(
+    client, site, publish, url, django_assert_max_num_queries
+):
     """Twenty more sections, sources and tags, public and hidden, add no query to a filtered list."""
     few = filter_page_cost(client, django_assert_max_num_queries, url)
     for number in range(10):
         state = {} if number % 2 else {"status": Story.Status.DRAFT}
         publish(
-            f"Новина {number}", section=Section.objects.create(name=f"Рубрика {number}"),
-            sources=[Source.objects.create(name=f"Джерело {number}")], tags=[f"Тег {number}"], **state,
+            f"Новина {number}",
+            section=Section.objects.create(name=f"Рубрика {number}"),
+            sources=[Source.objects.create(name=f"Джерело {number}")],
+            tags=[f"Тег {number}"],
+            **state,
         )
     assert filter_page_cost(client, django_assert_max_num_queries, url) == few
 
@@ -169,8 +174,10 @@ def link_page(client, story):
 @pytest.fixture
 def embargoed(publish):
     return publish(
-        "Ексклюзив: міністр іде у відставку", slug="ekskliuzyv",
-        embargo_until=datetime.now(KYIV) + timedelta(days=1), when=datetime(2024, 3, 27, 9, tzinfo=KYIV),
+        "Ексклюзив: міністр іде у відставку",
+        slug="ekskliuzyv",
+        embargo_until=datetime.now(KYIV) + timedelta(days=1),
+        when=datetime(2024, 3, 27, 9, tzinfo=KYIV),
     )
 
 
@@ -181,7 +188,11 @@ def test_a_link_the_tool_filled_from_a_hidden_story_prints_nothing_of_it(client,
         story=site, kind=kind, paragraph=1, title=embargoed.headline, target=embargoed, date=date(2024, 3, 27)
     )
     RelatedLink.objects.create(
-        story=site, kind=kind, paragraph=1, title=f"«{embargoed.headline}»", target=embargoed,
+        story=site,
+        kind=kind,
+        paragraph=1,
+        title=f"«{embargoed.headline}»",
+        target=embargoed,
         url="https://agency.example/exclusive",
     )
     html = link_page(client, site)
@@ -193,8 +204,13 @@ def test_a_link_the_tool_filled_from_a_hidden_story_prints_nothing_of_it(client,
 def test_a_link_to_a_hidden_story_with_its_own_title_and_outside_address_leads_there(client, site, embargoed, kind):
     """An editor's own title and outside URL are printed, without the date the hidden story lent the link."""
     RelatedLink.objects.create(
-        story=site, kind=kind, paragraph=1, title="Що пишуть агенції", target=embargoed,
-        url="https://agency.example/report", date=date(2024, 3, 27),
+        story=site,
+        kind=kind,
+        paragraph=1,
+        title="Що пишуть агенції",
+        target=embargoed,
+        url="https://agency.example/report",
+        date=date(2024, 3, 27),
     )
     html = link_page(client, site)
     assert '<a href="https://agency.example/report"' in html and "Що пишуть агенції" in html
@@ -247,7 +263,9 @@ def test_the_link_appears_with_the_headline_once_its_story_is_public(client, sit
     assert f'<a href="{embargoed.get_absolute_url()}"' in link_page(client, site)
 
 
-def test_hidden_link_targets_cost_the_story_page_no_query(client, site, embargoed, publish, django_assert_max_num_queries):
+def test_hidden_link_targets_cost_the_story_page_no_query(
+    client, site, embargoed, publish, django_assert_max_num_queries
+):
     """Links to hidden stories and plain references are judged within the page's own queries."""
     public = publish("Інша новина", when=datetime(2024, 3, 1, 12, tzinfo=KYIV))
     RelatedLink.objects.create(story=site, title=public.headline, target=public)

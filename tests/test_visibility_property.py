@@ -43,7 +43,9 @@ def story_plans(draw, index, count):
         hours = -draw(st.integers(1, 24 * 900))
     links = draw(st.lists(link_plans(count), max_size=3))
     return {
-        "state": state, "hours": hours, "embargo_hours": draw(st.integers(1, 24 * 10)),
+        "state": state,
+        "hours": hours,
+        "embargo_hours": draw(st.integers(1, 24 * 10)),
         "section": draw(st.none() | st.integers(0, POOL - 1)),
         "sources": draw(st.sets(st.integers(0, POOL - 1), max_size=2)),
         "tags": draw(st.sets(st.integers(0, POOL - 1), max_size=3)),
@@ -55,14 +57,16 @@ def story_plans(draw, index, count):
 
 
 def link_plans(count):
-    return st.fixed_dictionaries({
-        "ref": st.integers(0, count - 1),
-        "resolved": st.booleans(),
-        "title": st.sampled_from(["headline", "quoted", "typed"]),
-        "url": st.sampled_from(["none", "outside", "onsite", "onsite_absolute"]),
-        "kind": st.sampled_from(RelatedLink.Kind.values),
-        "dated": st.booleans(),
-    })
+    return st.fixed_dictionaries(
+        {
+            "ref": st.integers(0, count - 1),
+            "resolved": st.booleans(),
+            "title": st.sampled_from(["headline", "quoted", "typed"]),
+            "url": st.sampled_from(["none", "outside", "onsite", "onsite_absolute"]),
+            "kind": st.sampled_from(RelatedLink.Kind.values),
+            "dated": st.booleans(),
+        }
+    )
 
 
 @st.composite
@@ -97,12 +101,16 @@ def story_fields(index, plan, now):
         fields["embargo_until"] = now - HOUR
     if hidden:
         fields.update(
-            headline=f"Прихована новина ZQHEAD{index}X", slug=f"zqslug{index}x",
-            lead=f"Лід ZQLEAD{index}X", body=f"<p>Текст ZQBODY{index}X.</p><p>Другий абзац.</p>",
+            headline=f"Прихована новина ZQHEAD{index}X",
+            slug=f"zqslug{index}x",
+            lead=f"Лід ZQLEAD{index}X",
+            body=f"<p>Текст ZQBODY{index}X.</p><p>Другий абзац.</p>",
         )
     else:
         fields.update(
-            headline=f"Новина номер {index}", slug=f"novyna-{index}", lead="Короткий лід.",
+            headline=f"Новина номер {index}",
+            slug=f"novyna-{index}",
+            lead="Короткий лід.",
             body="<p>Перший абзац новини.</p><p>Другий абзац.</p>",
         )
     return hidden, fields
@@ -165,7 +173,13 @@ def build(plans):
         room.stories.append(story)
         if hidden:
             room.hidden_stories.append(story)
-            room.markers |= {f"zqhead{index}x", f"zqslug{index}x", f"zqlead{index}x", f"zqbody{index}x", f"zqcite{index}x"}
+            room.markers |= {
+                f"zqhead{index}x",
+                f"zqslug{index}x",
+                f"zqlead{index}x",
+                f"zqbody{index}x",
+                f"zqcite{index}x",
+            }
             room.searches += [f"ZQHEAD{index}X", f"ZQLEAD{index}X", f"ZQBODY{index}X"]
             if story.published_at:
                 room.hidden_pages.append((story.get_absolute_url(), {404, 410}))
@@ -183,12 +197,20 @@ def add_link(story, position, plan, ref):
     title = {"headline": ref.headline, "quoted": quoted, "typed": f"Посилання {position}"}[plan["title"]]
     address = ref.get_absolute_url() if ref.published_at else ""
     url = {
-        "none": "", "outside": f"https://example.org/elsewhere-{position}",
-        "onsite": address, "onsite_absolute": f"http://testserver{address}" if address else "",
+        "none": "",
+        "outside": f"https://example.org/elsewhere-{position}",
+        "onsite": address,
+        "onsite_absolute": f"http://testserver{address}" if address else "",
     }[plan["url"]]
     RelatedLink.objects.create(
-        story=story, position=position, kind=plan["kind"], paragraph=1, title=title, url=url,
-        target=ref if plan["resolved"] else None, date=ref.publication_date if plan["dated"] else None,
+        story=story,
+        position=position,
+        kind=plan["kind"],
+        paragraph=1,
+        title=title,
+        url=url,
+        target=ref if plan["resolved"] else None,
+        date=ref.publication_date if plan["dated"] else None,
     )
 
 
@@ -202,9 +224,21 @@ def archive_pages(stories):
 
 
 FIXED_PAGES = [
-    "/", "/?page=2", "/?page=3", "/stories/", "/stories/?page=2", "/search/", "/search/?q=новина",
-    "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/sitemap-stories.xml", "/sitemap-tags.xml",
-    "/sitemap-sections.xml", "/news-sitemap.xml", "/robots.txt",
+    "/",
+    "/?page=2",
+    "/?page=3",
+    "/stories/",
+    "/stories/?page=2",
+    "/search/",
+    "/search/?q=новина",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/sitemap.xml",
+    "/sitemap-stories.xml",
+    "/sitemap-tags.xml",
+    "/sitemap-sections.xml",
+    "/news-sitemap.xml",
+    "/robots.txt",
 ]
 
 

@@ -43,13 +43,16 @@ def test_more_than_one_blank_line_is_still_one_paragraph_break():
     assert autop("Один\n\n \n\n\nДва") == "<p>Один</p>\n<p>Два</p>"
 
 
-@pytest.mark.parametrize("block", [
-    "<h2>Що змінилося</h2>",
-    "<ul>\n<li>перше</li>\n<li>друге</li>\n</ul>",
-    "<table><tr><td>1</td></tr></table>",
-    "<figure><img src=\"a.jpg\"><figcaption>Підпис</figcaption></figure>",
-    "<hr />",
-])
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<h2>Що змінилося</h2>",
+        "<ul>\n<li>перше</li>\n<li>друге</li>\n</ul>",
+        "<table><tr><td>1</td></tr></table>",
+        '<figure><img src="a.jpg"><figcaption>Підпис</figcaption></figure>',
+        "<hr />",
+    ],
+)
 def test_block_elements_are_not_wrapped_in_paragraphs(block):
     """Headings, lists, tables, figures and rules stand on their own, never inside <p>."""
     result = autop(f"До.\n{block}\nПісля.")
@@ -107,8 +110,10 @@ def test_caption_shortcode_becomes_figure_with_caption():
 
 def test_caption_keeps_a_linked_image_and_inline_markup():
     """An image wrapped in a link stays linked, and markup in the caption text is kept."""
-    html = shortcodes('[caption width="300"]<a href="https://x.ua/big.jpg"><img src="https://x.ua/s.jpg" /></a> '
-                      "Фото: <em>Петро Бондар</em>[/caption]")
+    html = shortcodes(
+        '[caption width="300"]<a href="https://x.ua/big.jpg"><img src="https://x.ua/s.jpg" /></a> '
+        "Фото: <em>Петро Бондар</em>[/caption]"
+    )
     assert '<figure><a href="https://x.ua/big.jpg"><img src="https://x.ua/s.jpg" /></a>' in html
     assert "<figcaption>Фото: <em>Петро Бондар</em></figcaption></figure>" in html
 
@@ -168,8 +173,10 @@ def test_url_alone_on_a_line_becomes_a_link():
 
 def test_unknown_shortcodes_are_removed_but_their_text_is_kept():
     """Plugin shortcodes vanish, enclosed text (also nested) stays, self-closing ones leave nothing."""
-    text = ('[su_note note_color="#fff"]Увага: [su_highlight]зміни[/su_highlight] у розкладі.[/su_note] '
-            '[contact-form-7 id="12" title="Зворотний зв\'язок"] [newsletter /] [adrotate banner="4"] [toc]')
+    text = (
+        '[su_note note_color="#fff"]Увага: [su_highlight]зміни[/su_highlight] у розкладі.[/su_note] '
+        '[contact-form-7 id="12" title="Зворотний зв\'язок"] [newsletter /] [adrotate banner="4"] [toc]'
+    )
     assert shortcodes(text).strip() == "Увага: зміни у розкладі."
 
 

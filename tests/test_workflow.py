@@ -218,8 +218,11 @@ def test_can_transition_follows_the_table(users):
 def test_withdrawn_story_answers_410_with_its_reason_and_is_gone_from_public_pages(client, make_story):
     """The address shows a retraction notice with the public reason only; lists, feeds and search omit the story."""
     story = make_story(
-        "Хибна новина про міст", status=Status.WITHDRAWN, withdrawn_reason=REASON,
-        body="<p>Таємний текст.</p>", published_at=PAST,
+        "Хибна новина про міст",
+        status=Status.WITHDRAWN,
+        withdrawn_reason=REASON,
+        body="<p>Таємний текст.</p>",
+        published_at=PAST,
     )
 
     response = client.get(story.get_absolute_url())
@@ -254,7 +257,9 @@ def test_transitions_are_audited_with_the_user(users):
     editor.post(CHANGELIST_URL, {"action": "publish", "_selected_action": [story.pk], "index": "0"})
 
     entries = LogEntry.objects.filter(object_id=str(story.pk)).order_by("pk")
-    audit = [(entry.user.username, entry.change_message) for entry in entries if not entry.change_message.startswith("[")]
+    audit = [
+        (entry.user.username, entry.change_message) for entry in entries if not entry.change_message.startswith("[")
+    ]
     assert [user for user, _message in audit] == ["reporter", "editor", "editor", "editor"]
     messages = [message for _user, message in audit]
     assert messages[0] == "Submitted for review."
@@ -281,7 +286,8 @@ def test_changelist_summarises_review_and_the_next_scheduled_story(users):
     assert "2 stories in review" in page
     assert "Next scheduled: <strong>Найближча</strong>" in page
     assert {s.headline for s in client.get(CHANGELIST_URL, {"workflow": "scheduled"}).context["cl"].result_list} == {
-        "Пізніша", "Найближча"
+        "Пізніша",
+        "Найближча",
     }
     review = client.get(CHANGELIST_URL, {"workflow": "review"}).context["cl"].result_list
     assert {s.headline for s in review} == {"Перша на розгляді", "Друга на розгляді"}

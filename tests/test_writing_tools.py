@@ -42,8 +42,15 @@ def add_story(client, body, inlines=None, **fields):
 def change_story(client, story, body, links):
     """Post the change form of a draft `story` with `body` and its existing related links as rows."""
     rows = [
-        {"id": link.pk, "story": story.pk, "kind": link.kind, "paragraph": link.paragraph or "",
-         "title": link.title, "url": link.url, "position": link.position}
+        {
+            "id": link.pk,
+            "story": story.pk,
+            "kind": link.kind,
+            "paragraph": link.paragraph or "",
+            "title": link.title,
+            "url": link.url,
+            "position": link.position,
+        }
         for link in links
     ]
     data = story_post({"related_links": (rows, len(rows))}, headline=story.headline, slug=story.slug, body=body)
@@ -70,7 +77,15 @@ def test_the_story_body_is_edited_with_the_prose_editor_limited_to_what_pages_pr
     widget = response.context["adminform"].form.fields["body"].widget
     assert isinstance(widget, StoryBodyWidget)
     assert set(BODY_EXTENSIONS) == {
-        "Bold", "Italic", "Link", "Heading", "BulletList", "OrderedList", "ListItem", "Blockquote", "HardBreak",
+        "Bold",
+        "Italic",
+        "Link",
+        "Heading",
+        "BulletList",
+        "OrderedList",
+        "ListItem",
+        "Blockquote",
+        "HardBreak",
         "History",
     }
     assert b"data-django-prose-editor-configurable=" in response.content
@@ -191,7 +206,7 @@ def test_pasted_markup_is_still_sanitised():
         '<p class=MsoNormal onclick="steal()"><span style="mso-ansi-language:UK">Текст'
         '<img src="x.png" onerror="alert(1)"></span><o:p></o:p></p>'
         '<script>alert(1)</script><p class=MsoNormal><a href="javascript:alert(1)">лінк</a></p>'
-        '<!--[if gte mso 9]><xml><w:View>Normal</w:View></xml><![endif]-->'
+        "<!--[if gte mso 9]><xml><w:View>Normal</w:View></xml><![endif]-->"
     )
 
     assert sanitize_html(pasted) == '<p>Текст<img src="x.png"></p>\n<p><a rel="noopener noreferrer">лінк</a></p>'
@@ -222,7 +237,11 @@ def test_a_read_also_paragraph_in_a_new_story_becomes_a_related_link_in_its_plac
     assert story.body == "<p>Перший абзац.</p>\n<p>Другий абзац.</p>"
     link = story.related_links.get()
     assert (link.kind, link.paragraph, link.title, link.target, link.language) == (
-        RelatedLink.Kind.READ_ALSO, 1, "Полтава ухвалила бюджет на 2025 рік", target, "uk",
+        RelatedLink.Kind.READ_ALSO,
+        1,
+        "Полтава ухвалила бюджет на 2025 рік",
+        target,
+        "uk",
     )
     assert [(block, [str(link) for link in links]) for block, links in story.body_blocks()] == [
         ("<p>Перший абзац.</p>", ["Полтава ухвалила бюджет на 2025 рік"]),
@@ -300,13 +319,13 @@ def test_inline_links_after_a_removed_paragraph_keep_their_place(admin_client):
     )
     more = RelatedLink.objects.create(story=story, kind=RelatedLink.Kind.MORE, title="Ще на цю тему", position=2)
 
-    story = change_story(
-        admin_client, story, "<p>Один.</p><p>Read also: New link</p><p>Два.</p>", [after_two, more]
-    )
+    story = change_story(admin_client, story, "<p>Один.</p><p>Read also: New link</p><p>Два.</p>", [after_two, more])
 
     assert read_also_links(story) == [(2, "Після другого", ""), (1, "New link", "")]
     assert list(story.related_links.values_list("position", "title")) == [
-        (1, "Після другого"), (2, "Ще на цю тему"), (3, "New link"),
+        (1, "Після другого"),
+        (2, "Ще на цю тему"),
+        (3, "New link"),
     ]
 
 

@@ -89,7 +89,10 @@ class MergeTagsForm(forms.Form):
     """The tag the selected ones become: one of them, or any other tag (found by typing its name)."""
 
     target = forms.ModelChoiceField(
-        queryset=Tag.objects.none(), required=False, empty_label=None, widget=forms.RadioSelect,
+        queryset=Tag.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
         label=_("Merge into"),
     )
 
@@ -100,7 +103,9 @@ class MergeTagsForm(forms.Form):
         if self.selected:
             self.fields["target"].initial = max(self.selected, key=lambda tag: getattr(tag, "story_count", 0)).pk
         self.fields["other"] = forms.ModelChoiceField(
-            queryset=Tag.objects.all(), required=False, label=_("or another tag"),
+            queryset=Tag.objects.all(),
+            required=False,
+            label=_("or another tag"),
             widget=AutocompleteSelect(TaggedStory._meta.get_field("tag"), admin_site),
         )
 

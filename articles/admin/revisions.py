@@ -46,8 +46,18 @@ from articles.workflow import shown_name
 # Shown newest first; the one after the last is read too, as the base of the last one's diff.
 HISTORY_LIMIT = 50
 TEXT_FIELDS = [
-    "headline", "slug", "lead", "body", "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption",
-    "hero_image_credit", "withdrawn_reason", "origin", "external_id",
+    "headline",
+    "slug",
+    "lead",
+    "body",
+    "hero_image",
+    "hero_image_url",
+    "hero_image_alt",
+    "hero_image_caption",
+    "hero_image_credit",
+    "withdrawn_reason",
+    "origin",
+    "external_id",
 ]
 VALUE_FIELDS = ["status", "published_at", "embargo_until", "section", "language", "translation_of"]
 SAVE_KEY = "_story_revision_save"
@@ -91,7 +101,8 @@ class Names:
         if pk is None:
             return ""
         return self.names[model].get(pk) or _("%(kind)s #%(id)s (deleted)") % {
-            "kind": model._meta.verbose_name, "id": pk,
+            "kind": model._meta.verbose_name,
+            "id": pk,
         }
 
 
@@ -124,8 +135,10 @@ def part_items(state, names):
         (capfirst(Byline._meta.verbose_name_plural), [names(Author, row["author"]) for row in ordered(Byline)]),
         (
             _("Sources"),
-            [names(Source, row["source"]) + (f": {row['sentence']}" if row.get("sentence") else "")
-             for row in ordered(Attribution)],
+            [
+                names(Source, row["source"]) + (f": {row['sentence']}" if row.get("sentence") else "")
+                for row in ordered(Attribution)
+            ],
         ),
         (capfirst(RelatedLink._meta.verbose_name_plural), [link_line(row) for row in ordered(RelatedLink)]),
     ]
@@ -141,19 +154,25 @@ def field_changes(old, new, names):
     for name in VALUE_FIELDS:
         before, after = old.fields.get(name), new.fields.get(name)
         if before != after:
-            changes.append({
-                "kind": "value", "label": label(name), "before": shown_value(name, before, names),
-                "after": shown_value(name, after, names),
-            })
+            changes.append(
+                {
+                    "kind": "value",
+                    "label": label(name),
+                    "before": shown_value(name, before, names),
+                    "after": shown_value(name, after, names),
+                }
+            )
     for (part_label, before), (_label, after) in zip(part_items(old, names), part_items(new, names), strict=True):
         if before != after:
-            changes.append({
-                "kind": "items",
-                "label": part_label,
-                "added": [item for item in after if item not in before],
-                "removed": [item for item in before if item not in after],
-                "reordered": sorted(before) == sorted(after),
-            })
+            changes.append(
+                {
+                    "kind": "items",
+                    "label": part_label,
+                    "added": [item for item in after if item not in before],
+                    "removed": [item for item in before if item not in after],
+                    "reordered": sorted(before) == sorted(after),
+                }
+            )
     return changes
 
 

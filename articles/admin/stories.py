@@ -147,7 +147,13 @@ class StoryAdmin(
             _("Publication"),
             {
                 "fields": [
-                    "status", "withdrawn_reason", "published_at", "embargo_until", "section", "language", "slug",
+                    "status",
+                    "withdrawn_reason",
+                    "published_at",
+                    "embargo_until",
+                    "section",
+                    "language",
+                    "slug",
                     "translation_of",
                 ]
             },
@@ -168,7 +174,14 @@ class StoryAdmin(
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = [
-        "headline", "status", "published_at", "section", "language", "tag_list", "being_edited_by", "site_link",
+        "headline",
+        "status",
+        "published_at",
+        "section",
+        "language",
+        "tag_list",
+        "being_edited_by",
+        "site_link",
     ]
     list_select_related = ["section"]
     list_filter = [WorkflowFilter, "status", "section", "language", TagFilter, "published_at"]
@@ -297,9 +310,19 @@ class StoryAdmin(
     @admin.action(description=_("Publish the selected stories"), permissions=["publish"])
     def publish(self, request, queryset):
         pending = queryset.exclude(status=Story.Status.PUBLISHED, published_at__isnull=False)
-        pending = pending.select_related(None).prefetch_related(None).only(
-            "headline", "slug", "status", "published_at", "hero_image", "hero_image_url", "hero_image_alt",
-            "created_by",
+        pending = (
+            pending.select_related(None)
+            .prefetch_related(None)
+            .only(
+                "headline",
+                "slug",
+                "status",
+                "published_at",
+                "hero_image",
+                "hero_image_url",
+                "hero_image_alt",
+                "created_by",
+            )
         )
         pending = [story for story in pending if can_transition(request.user, story, Story.Status.PUBLISHED)]
         published, refused = prepare_publication(pending, timezone.now())

@@ -110,7 +110,9 @@ class SuggestionsMixin:
 
 def describe_attribution(attribution):
     source = attribution.source.name
-    return audit.line(audit.ATTRIBUTED, source=source), _("%(source)s was added to the story's sources.") % {"source": source}
+    return audit.line(audit.ATTRIBUTED, source=source), _("%(source)s was added to the story's sources.") % {
+        "source": source
+    }
 
 
 def describe_related_link(link):

@@ -65,26 +65,28 @@ def compact(item):
 
 def news_item(story, base_url=""):
     authors = [byline.author for byline in story.bylines.all()]
-    return compact({
-        "uri": uri_of(story),
-        "standard": STANDARD,
-        "type": "text",
-        "representationtype": "full",
-        "firstcreated": when(story.published_at or story.created_at),
-        "versioncreated": when(story.updated_at),
-        "contentcreated": when(story.created_at),
-        "embargoed": when(story.embargo_until),
-        "pubstatus": PUBSTATUS.get(story.status, "withheld"),
-        "language": story.language,
-        "headlines": [text_block(story.headline)],
-        "descriptions": [text_block(story.lead)] if story.lead else [],
-        "bodies": [text_block(story.body, contenttype="text/html")] if story.body else [],
-        "by": ", ".join(author.name for author in authors),
-        "people": [{"name": a.name, "rel": "author", "uri": f"urn:newsroom:author:{a.slug}"} for a in authors],
-        "subjects": [{"name": tag.name, "uri": f"urn:newsroom:tag:{tag.slug}"} for tag in story.tags.all()],
-        "infosources": [source_of(attribution.source) for attribution in story.attributions.all()],
-        "associations": associations(story, base_url),
-    })
+    return compact(
+        {
+            "uri": uri_of(story),
+            "standard": STANDARD,
+            "type": "text",
+            "representationtype": "full",
+            "firstcreated": when(story.published_at or story.created_at),
+            "versioncreated": when(story.updated_at),
+            "contentcreated": when(story.created_at),
+            "embargoed": when(story.embargo_until),
+            "pubstatus": PUBSTATUS.get(story.status, "withheld"),
+            "language": story.language,
+            "headlines": [text_block(story.headline)],
+            "descriptions": [text_block(story.lead)] if story.lead else [],
+            "bodies": [text_block(story.body, contenttype="text/html")] if story.body else [],
+            "by": ", ".join(author.name for author in authors),
+            "people": [{"name": a.name, "rel": "author", "uri": f"urn:newsroom:author:{a.slug}"} for a in authors],
+            "subjects": [{"name": tag.name, "uri": f"urn:newsroom:tag:{tag.slug}"} for tag in story.tags.all()],
+            "infosources": [source_of(attribution.source) for attribution in story.attributions.all()],
+            "associations": associations(story, base_url),
+        }
+    )
 
 
 def source_of(source):
@@ -101,29 +103,34 @@ def hero_picture(story, base_url):
     url = absolute(story.hero_image_url or (story.hero_image.url if story.hero_image else ""), base_url)
     if not url:
         return None
-    return compact({
-        "name": "featureimage",
-        "uri": url,
-        "type": "picture",
-        "descriptions": [
-            text_block(text, role=role)
-            for role, text in (("caption", story.hero_image_caption), ("alt", story.hero_image_alt)) if text
-        ],
-        "by": story.hero_image_credit,
-        "renditions": [{"name": "original", "href": url}],
-    })
+    return compact(
+        {
+            "name": "featureimage",
+            "uri": url,
+            "type": "picture",
+            "descriptions": [
+                text_block(text, role=role)
+                for role, text in (("caption", story.hero_image_caption), ("alt", story.hero_image_alt))
+                if text
+            ],
+            "by": story.hero_image_credit,
+            "renditions": [{"name": "original", "href": url}],
+        }
+    )
 
 
 def related_item(number, link, base_url):
     target = link.public_target()
     href = absolute(link.href(), base_url)
     day = link.date and timezone.make_aware(datetime.combine(link.date, time()))
-    return compact({
-        "name": f"related{number}",
-        "uri": uri_of(target) if target else "",
-        "type": "text",
-        "language": link.language,
-        "firstcreated": when(day),
-        "headlines": [text_block(link.title)],
-        "renditions": [{"name": "web", "href": href, "contenttype": "text/html"}] if href else [],
-    })
+    return compact(
+        {
+            "name": f"related{number}",
+            "uri": uri_of(target) if target else "",
+            "type": "text",
+            "language": link.language,
+            "firstcreated": when(day),
+            "headlines": [text_block(link.title)],
+            "renditions": [{"name": "web", "href": href, "contenttype": "text/html"}] if href else [],
+        }
+    )

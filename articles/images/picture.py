@@ -63,4 +63,6 @@ def uploaded_picture(story):
 
 
 def srcset(storage, items):
-    return ", ".join(f"{storage.url(item['name'])} {item['width']}w" for item in sorted(items, key=lambda i: i["width"]))
+    return ", ".join(
+        f"{storage.url(item['name'])} {item['width']}w" for item in sorted(items, key=lambda i: i["width"])
+    )

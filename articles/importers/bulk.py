@@ -75,8 +75,13 @@ def create_objects(model, objects, prepare=None, with_pk=None):
 
 # Values of these fields reach psycopg as they are; the others (files, JSON) need Django's preparation.
 PLAIN_FIELDS = (
-    models.CharField, models.TextField, models.IntegerField, models.BooleanField,
-    models.DateTimeField, models.DateField, models.ForeignKey,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateTimeField,
+    models.DateField,
+    models.ForeignKey,
 )
 
 

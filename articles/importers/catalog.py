@@ -36,8 +36,9 @@ class NamedCatalog:
         for name in set(names):
             key = name.casefold()
             if key not in self.by_name and key not in missing:
-                missing[key] = self.model(name=name[: self.model._meta.get_field("name").max_length],
-                                          slug=self.free_slug(name))
+                missing[key] = self.model(
+                    name=name[: self.model._meta.get_field("name").max_length], slug=self.free_slug(name)
+                )
         if missing:
             for row in self.model.objects.bulk_create(missing.values()):
                 self.by_name[row.name.casefold()] = row
@@ -67,7 +68,9 @@ class Sections(NamedCatalog):
     def named(self, name, slug=""):
         """The section with this name, created (with `slug` if it is free) when missing."""
         if name.casefold() not in self.by_name:
-            section = Section.objects.create(name=name, slug=slug if slug and slug not in self.slugs else self.free_slug(name))
+            section = Section.objects.create(
+                name=name, slug=slug if slug and slug not in self.slugs else self.free_slug(name)
+            )
             self.slugs.add(section.slug)
             self.by_name[name.casefold()] = self.by_slug[section.slug] = section
         return self.get(name)
@@ -83,9 +86,11 @@ class Sources(NamedCatalog):
             if record.source.casefold() in self.by_name:
                 continue
             source = Source(
-                name=record.source, slug=record.slug if record.slug and record.slug not in self.slugs
-                else self.free_slug(record.source),
-                aliases="\n".join(record.aliases), homepage=record.homepage, kind=record.kind,
+                name=record.source,
+                slug=record.slug if record.slug and record.slug not in self.slugs else self.free_slug(record.source),
+                aliases="\n".join(record.aliases),
+                homepage=record.homepage,
+                kind=record.kind,
             )
             source.save()
             self.slugs.add(source.slug)

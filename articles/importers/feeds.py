@@ -32,25 +32,42 @@ from articles.models import Language
 
 MEDIA = "{http://search.yahoo.com/mrss/}"
 ITEM_TAGS = {
-    "item", "{http://purl.org/rss/1.0/}item", "{http://my.netscape.com/rdf/simple/0.9/}item",
-    "{http://www.w3.org/2005/Atom}entry", "{http://purl.org/atom/ns#}entry",
+    "item",
+    "{http://purl.org/rss/1.0/}item",
+    "{http://my.netscape.com/rdf/simple/0.9/}item",
+    "{http://www.w3.org/2005/Atom}entry",
+    "{http://purl.org/atom/ns#}entry",
 }
 MEDIA_TEXT_TAGS = {f"{MEDIA}title", f"{MEDIA}description", f"{MEDIA}text"}
 BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 DECLARATION_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
-HTML_PAGE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+HTML_PAGE = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
+)
 CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 BLOCK_BOUNDARY = re.compile(r"(?i)<(?=/?(?:p|div|br|li|h[1-6]|blockquote|tr|table|ul|ol|figure|figcaption)\b)")
 SENTENCE = re.compile(r"^(.+?[.!?…])\s+\S")
 IMAGE_PATH = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 LANGUAGE_ALIASES = {"ua": "uk"}  # a country code many Ukrainian feeds give as their language
 HEADLINE_WORDS = 12
-MAX = {"headline": 300, "external_id": 500, "origin": 200, "tag": 100, "author": 150,
-       "image_url": 1000, "alt": 300, "caption": 500, "credit": 200}
+MAX = {
+    "headline": 300,
+    "external_id": 500,
+    "origin": 200,
+    "tag": 100,
+    "author": 150,
+    "image_url": 1000,
+    "alt": 300,
+    "caption": 500,
+    "credit": 200,
+}
 
 
 def parse(payload, options):
@@ -71,8 +88,15 @@ def parse(payload, options):
         media = [{}] * len(result.entries)
     for number, (entry, texts) in enumerate(zip(result.entries, media, strict=True), 1):
         location = f"{payload.name} item {number}" + (f" ({entry.id})" if entry.get("id") else "")
-        yield item_record(entry, texts, result.feed, origin=origin, base=base, location=location,
-                          default_language=options.default_language)
+        yield item_record(
+            entry,
+            texts,
+            result.feed,
+            origin=origin,
+            base=base,
+            location=location,
+            default_language=options.default_language,
+        )
 
 
 def utf8_document(payload):
@@ -89,7 +113,9 @@ def utf8_document(payload):
             failures.append(BadInput(payload.name, f"unknown character encoding {encoding!r}"))
         except UnicodeDecodeError as error:
             line = data[: error.start].decode(encoding, errors="ignore").count("\n") + 1
-            failures.append(BadInput(f"{payload.name}:{line}", f"not valid {encoding} (byte 0x{data[error.start]:02x})"))
+            failures.append(
+                BadInput(f"{payload.name}:{line}", f"not valid {encoding} (byte 0x{data[error.start]:02x})")
+            )
         else:
             payload.encoding = f"{encoding} ({how})"
             return DECLARATION_ENCODING.sub(r'\1"utf-8"', text, count=1).encode("utf-8")
@@ -106,13 +132,16 @@ def candidate_encodings(data, content_type):
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data[len(bom):], [(encoding, "byte-order mark")]
+            return data[len(bom) :], [(encoding, "byte-order mark")]
     if data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         return data, [("utf-16-le" if data[0] == 0x3C else "utf-16-be", "byte order")]
     charset = CHARSET.search(content_type or "")
     declared = DECLARED_ENCODING.match(data[:200])
-    found = [(charset and charset[1], "HTTP charset"), (declared and declared[1].decode(), "declared"),
-             ("utf-8", "default")]
+    found = [
+        (charset and charset[1], "HTTP charset"),
+        (declared and declared[1].decode(), "declared"),
+        ("utf-8", "default"),
+    ]
     return data, unique_encodings([*found, (lambda: detected_encoding(data), "detected")])
 
 

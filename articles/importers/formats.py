@@ -44,10 +44,13 @@ def module_for(format_name):
 
 def head_text(data):
     head = data[:SNIFF_BYTES]
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            return head[len(bom):].decode(encoding, errors="ignore")
+            return head[len(bom) :].decode(encoding, errors="ignore")
     if head[:2] in (b"<\x00", b"\x00<"):
         return head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="ignore")
     return head.decode("latin-1")

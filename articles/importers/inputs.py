@@ -18,9 +18,17 @@ IMPORTABLE_SUFFIXES = {".txt", ".text", ".md", ".xml", ".rss", ".atom", ".json",
 MAX_IN_MEMORY_BYTES = 256 * 1024 * 1024
 CHUNK = 64 * 1024
 ACCEPTED_TYPES = (
-    "text/plain", "text/xml", "application/xml", "application/rss+xml", "application/atom+xml",
-    "application/rdf+xml", "application/json", "application/x-ndjson", "application/jsonl",
-    "application/ninjs+json", "application/octet-stream",
+    "text/plain",
+    "text/xml",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/json",
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/ninjs+json",
+    "application/octet-stream",
 )
 
 

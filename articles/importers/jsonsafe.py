@@ -23,4 +23,3 @@ def raw_decode(text, start, name):
         return json.JSONDecoder().raw_decode(text, start)
     except RecursionError:
         raise BadInput(name, TOO_DEEP) from None
-

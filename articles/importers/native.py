@@ -15,9 +15,11 @@ def load(payload):
     except UnicodeDecodeError as error:
         raise BadInput(payload.name, f"not valid UTF-8 (byte {error.start})") from None
     except json.JSONDecodeError as error:
-        raise BadInput(f"{payload.name}:{error.lineno}", f"malformed JSON: {error.msg} (column {error.colno})") from None
+        raise BadInput(
+            f"{payload.name}:{error.lineno}", f"malformed JSON: {error.msg} (column {error.colno})"
+        ) from None
     if not isinstance(document, dict) or document.get("newsroom") not in SUPPORTED_VERSIONS:
-        raise BadInput(payload.name, "not a Newsroom JSON export (expected {\"newsroom\": 1, \"stories\": [...]})")
+        raise BadInput(payload.name, 'not a Newsroom JSON export (expected {"newsroom": 1, "stories": [...]})')
     if not isinstance(document.get("stories"), list):
         raise BadInput(payload.name, '"stories" must be a list')
     return document["stories"]
@@ -48,14 +50,26 @@ def story_record(item, location):
     hero = item.get("hero_image") or {}
     section = item.get("section")
     return StoryRecord(
-        origin=item["origin"], external_id=item["external_id"], headline=item["headline"], location=location,
-        lead=item.get("lead", ""), body=item.get("body", ""), language=item.get("language", ""),
-        slug=item.get("slug", ""), status=item["status"],
-        published_at=when(item.get("published_at")), embargo_until=when(item.get("embargo_until")),
-        tags=list(item.get("tags", [])), authors=list(item.get("authors", [])),
-        section_name=section["name"] if section else None, section_slug=section["slug"] if section else "",
-        hero_image_file=hero.get("file", ""), hero_image_url=hero.get("url", ""), hero_image_alt=hero.get("alt", ""),
-        hero_image_caption=hero.get("caption", ""), hero_image_credit=hero.get("credit", ""),
+        origin=item["origin"],
+        external_id=item["external_id"],
+        headline=item["headline"],
+        location=location,
+        lead=item.get("lead", ""),
+        body=item.get("body", ""),
+        language=item.get("language", ""),
+        slug=item.get("slug", ""),
+        status=item["status"],
+        published_at=when(item.get("published_at")),
+        embargo_until=when(item.get("embargo_until")),
+        tags=list(item.get("tags", [])),
+        authors=list(item.get("authors", [])),
+        section_name=section["name"] if section else None,
+        section_slug=section["slug"] if section else "",
+        hero_image_file=hero.get("file", ""),
+        hero_image_url=hero.get("url", ""),
+        hero_image_alt=hero.get("alt", ""),
+        hero_image_caption=hero.get("caption", ""),
+        hero_image_credit=hero.get("credit", ""),
         attributions=[AttributionRecord(**attribution) for attribution in item.get("attributions", [])],
         links=[link_record(link) for link in item.get("related_links", [])],
         translation_of=key(item.get("translation_of")),
@@ -64,7 +78,11 @@ def story_record(item, location):
 
 def link_record(link):
     return LinkRecord(
-        kind=link["kind"], title=link["title"], url=link.get("url", ""),
+        kind=link["kind"],
+        title=link["title"],
+        url=link.get("url", ""),
         date=date.fromisoformat(link["date"]) if link.get("date") else None,
-        language=link.get("language", ""), paragraph=link.get("paragraph"), target=key(link.get("target")),
+        language=link.get("language", ""),
+        paragraph=link.get("paragraph"),
+        target=key(link.get("target")),
     )

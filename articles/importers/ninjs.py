@@ -114,7 +114,7 @@ def identity_of(entry):
 
 
 def first_altid(altids):
-    """"role:value" of the first alternative identifier: altids are an object in 1.x, an array in 2.x."""
+    """ "role:value" of the first alternative identifier: altids are an object in 1.x, an array in 2.x."""
     if isinstance(altids, dict):
         pairs = list(altids.items())
     elif isinstance(altids, list):
@@ -229,8 +229,10 @@ def associations_of(item):
     if isinstance(value, dict):
         pairs = [(f"associations.{name}", name, entry) for name, entry in value.items()]
     elif isinstance(value, list):
-        pairs = [(f"associations[{index}]", entry.get("name") if isinstance(entry, dict) else "", entry)
-                 for index, entry in enumerate(value)]
+        pairs = [
+            (f"associations[{index}]", entry.get("name") if isinstance(entry, dict) else "", entry)
+            for index, entry in enumerate(value)
+        ]
     else:
         raise FieldError("associations", f"expected an object (1.x) or an array (2.x), got {kind(value)}")
     for where, _name, entry in pairs:

@@ -45,7 +45,9 @@ def decode(data, name):
     except UnicodeDecodeError as error:
         offset = text_start + error.start
         line = data[:offset].count(b"\n") + 1
-        raise BadInput(f"{name}:{line}", f"not valid {encoding.upper()} (byte 0x{data[offset]:02x} at offset {offset})") from None
+        raise BadInput(
+            f"{name}:{line}", f"not valid {encoding.upper()} (byte 0x{data[offset]:02x} at offset {offset})"
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BadInput(f"{name}:{line}", "NUL character: UTF-16 without a byte-order mark, or binary data?")
@@ -63,7 +65,9 @@ def items(text, name):
             yield f"{name} item {number}", item, None
         return
     if text[start] != "{":
-        raise BadInput(f"{name}:{text.count(chr(10), 0, start) + 1}", "expected a ninjs object, an array of them or JSON lines")
+        raise BadInput(
+            f"{name}:{text.count(chr(10), 0, start) + 1}", "expected a ninjs object, an array of them or JSON lines"
+        )
     try:
         first, end = jsonsafe.raw_decode(text, start, name)
     except json.JSONDecodeError as error:

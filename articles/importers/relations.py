@@ -34,6 +34,7 @@ class RelationWriter:
 
     def clear(self, changed):
         """Remove the relations the new records replace; those a record leaves as None stay."""
+
         def ids(attribute):
             return [story.pk for record, story in changed if getattr(record, attribute) is not None]
 
@@ -57,7 +58,9 @@ class RelationWriter:
             rows["bylines"] += [(story.pk, author_id, position) for position, author_id in enumerate(author_ids, 1)]
         rows["attributions"] += self.attributions(record, story)
         for position, link in enumerate(record.links or [], 1):
-            row = RelatedLink(story_id=story.pk, position=position, **{name: getattr(link, name) for name in LINK_FIELDS})
+            row = RelatedLink(
+                story_id=story.pk, position=position, **{name: getattr(link, name) for name in LINK_FIELDS}
+            )
             rows["links"].append(row)
             if link.target:
                 self.pending_targets.append((row, link.target))
@@ -84,7 +87,9 @@ class RelationWriter:
         for link, key in self.pending_targets:
             link.target_id = found.get(key)
         RelatedLink.objects.bulk_update(links, ["target"], batch_size=CHUNK)
-        translations = [Story(pk=pk, translation_of_id=found[key]) for pk, key in self.pending_translations if key in found]
+        translations = [
+            Story(pk=pk, translation_of_id=found[key]) for pk, key in self.pending_translations if key in found
+        ]
         Story.objects.bulk_update(translations, ["translation_of"], batch_size=CHUNK)
         resolve_links_for(touched)
 

@@ -8,8 +8,9 @@ CHUNK = 500
 
 class DaySlugs:
     def __init__(self, stories):
-        self.bases = {id(story): story.slug or ascii_slug(story.headline, story.language, fallback="story")
-                      for story in stories}
+        self.bases = {
+            id(story): story.slug or ascii_slug(story.headline, story.language, fallback="story") for story in stories
+        }
         self.taken = set()
         self.load(set(self.bases.values()))
 

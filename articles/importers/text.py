@@ -1,11 +1,11 @@
 """The plain-text story format.
 
-    Headline
-    Lead paragraph
-    Body paragraph, one per line (blank lines are ignored)
-    Читайте також: Title of a related story      <- inline link after the paragraph above
-    Ще на цю тему                                 <- starts the related block
-    - 13.11.2024 Title of a related story
+Headline
+Lead paragraph
+Body paragraph, one per line (blank lines are ignored)
+Читайте також: Title of a related story      <- inline link after the paragraph above
+Ще на цю тему                                 <- starts the related block
+- 13.11.2024 Title of a related story
 """
 
 import re

@@ -119,4 +119,7 @@ def attribution_problems(record):
 
 
 def problems_with(record):
-    return [BadItem(record.location, message) for message in field_problems(record) + link_problems(record) + attribution_problems(record)]
+    return [
+        BadItem(record.location, message)
+        for message in field_problems(record) + link_problems(record) + attribution_problems(record)
+    ]

@@ -30,8 +30,21 @@ BARE_URL = re.compile(r"^([ \t]*)(https?://[^\s<>\"]+)([ \t]*)$", re.M)
 MEDIA_SOURCES = ("src", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav", "flv")
 # A lone "[word]" in news copy is usually an editor's note ("[sic]"), so only these count as shortcodes
 # without attributes or a closing tag (plus any name with "-" or "_", which prose never has).
-BARE_SHORTCODES = {"caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist", "toc", "divider",
-                   "clear", "spacer", "ad", "ads"}
+BARE_SHORTCODES = {
+    "caption",
+    "wp_caption",
+    "gallery",
+    "embed",
+    "audio",
+    "video",
+    "playlist",
+    "toc",
+    "divider",
+    "clear",
+    "spacer",
+    "ad",
+    "ads",
+}
 MAX_NESTING = 20
 
 
@@ -101,8 +114,9 @@ def parse_attrs(text):
 def is_shortcode(match, content):
     name, attrs = match["name"], match["attrs"]
     has_attrs = attrs[:1].isspace() and ATTRIBUTE.search(attrs)
-    return bool(content is not None or match["slash"] or has_attrs or name in BARE_SHORTCODES
-                or "-" in name or "_" in name)
+    return bool(
+        content is not None or match["slash"] or has_attrs or name in BARE_SHORTCODES or "-" in name or "_" in name
+    )
 
 
 def expand_shortcodes(text, gallery, depth=0):

@@ -33,9 +33,24 @@ from articles.search import set_search_documents
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 LOOKUP_CHUNK = 1000
 UPDATE_FIELDS = [
-    "headline", "lead", "body", "language", "status", "published_at", "embargo_until", "section",
-    "hero_image", "hero_image_url", "hero_image_alt", "hero_image_caption", "hero_image_credit", "slug", "import_digest",
-    "updated_at", "search_document", "version",
+    "headline",
+    "lead",
+    "body",
+    "language",
+    "status",
+    "published_at",
+    "embargo_until",
+    "section",
+    "hero_image",
+    "hero_image_url",
+    "hero_image_alt",
+    "hero_image_caption",
+    "hero_image_credit",
+    "slug",
+    "import_digest",
+    "updated_at",
+    "search_document",
+    "version",
 ]
 
 
@@ -173,8 +188,8 @@ class StoryWriter:
         # A story's address never changes on re-import, even when the source renames it.
         story.slug = current["slug"] if current else record.slug
         story.hero_image_url = record.hero_image_url
-        story.hero_image = record.hero_image_file if record.hero_image_file is not None else (
-            current["hero_image"] if current else ""
+        story.hero_image = (
+            record.hero_image_file if record.hero_image_file is not None else (current["hero_image"] if current else "")
         )
         story.hero_image_alt, story.hero_image_caption = record.hero_image_alt, record.hero_image_caption
         story.hero_image_credit = record.hero_image_credit
@@ -251,7 +266,17 @@ def stored_versions(keys):
     by_origin = {}
     for origin, external_id in keys:
         by_origin.setdefault(origin, []).append(external_id)
-    fields = ["pk", "origin", "external_id", "import_digest", "status", "published_at", "section_id", "slug", "hero_image"]
+    fields = [
+        "pk",
+        "origin",
+        "external_id",
+        "import_digest",
+        "status",
+        "published_at",
+        "section_id",
+        "slug",
+        "hero_image",
+    ]
     for origin, ids in by_origin.items():
         for start in range(0, len(ids), LOOKUP_CHUNK):
             # external_id != "" lets PostgreSQL use the partial unique index on (origin, external_id).

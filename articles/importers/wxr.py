@@ -29,8 +29,12 @@ from articles.slugs import ascii_slug
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(?:1\.[012])/(excerpt/?)?$", re.IGNORECASE)
 NAMESPACES = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl.org/dc/elements/1.1/": "dc"}
 STATUSES = {  # "future" is published at its date, which published() waits for; "private" is never public
-    "publish": Story.Status.PUBLISHED, "future": Story.Status.PUBLISHED, "private": Story.Status.DRAFT,
-    "draft": Story.Status.DRAFT, "pending": Story.Status.IN_REVIEW, "auto-draft": Story.Status.DRAFT,
+    "publish": Story.Status.PUBLISHED,
+    "future": Story.Status.PUBLISHED,
+    "private": Story.Status.DRAFT,
+    "draft": Story.Status.DRAFT,
+    "pending": Story.Status.IN_REVIEW,
+    "auto-draft": Story.Status.DRAFT,
 }
 # WordPress dates these when they are published; until then post_date is only the last edit.
 UNDATED_STATUSES = {"draft", "pending", "auto-draft"}
@@ -66,7 +70,7 @@ class Site:
 
 
 def short_name(tag):
-    """"wp:post_id", "excerpt:encoded", "content:encoded", "dc:creator" or a plain RSS name."""
+    """ "wp:post_id", "excerpt:encoded", "content:encoded", "dc:creator" or a plain RSS name."""
     if not tag.startswith("{"):
         return tag
     uri, local = tag[1:].split("}", 1)
@@ -269,8 +273,11 @@ def wp_slug(name, language, max_length=200):
 
 
 def categories_of(item):
-    return [(name, nicename) for domain, nicename, name in item.categories
-            if domain in ("", "category") and name and DEFAULT_CATEGORY not in (nicename, name.casefold())]
+    return [
+        (name, nicename)
+        for domain, nicename, name in item.categories
+        if domain in ("", "category") and name and DEFAULT_CATEGORY not in (nicename, name.casefold())
+    ]
 
 
 def section_of(item):

@@ -19,8 +19,13 @@ from articles.models import Attribution, Author, Byline, RelatedLink, Section, S
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No first-run, sync, update or safe-browsing traffic: the tests must not reach past the live server.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
 TIMEOUT_MS = 10_000
 # Chromium reports a Content-Security-Policy violation to the page as an event: make it a console error.
 REPORT_CSP_VIOLATIONS = """document.addEventListener('securitypolicyviolation', event => console.error(
@@ -107,8 +112,9 @@ def log_in(context, user, live_server):
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
 def tab(request, browser, live_server):
     width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA",
-                                  timezone_id="Europe/Kyiv")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="uk-UA", timezone_id="Europe/Kyiv"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
@@ -181,40 +187,82 @@ def newsroom(make_story, live_server):
     koval = Author.objects.create(name="Іван Коваль")
 
     drill = make_story(
-        "Пхеньян провів навчання", published_at=at(2024, 2, 1), section=world, tags=["КНДР"],
+        "Пхеньян провів навчання",
+        published_at=at(2024, 2, 1),
+        section=world,
+        tags=["КНДР"],
         lead="Армія КНДР провела навчання біля кордону.",
         body="<p>Навчання тривали три дні.</p><p>Пхеньян не коментує.</p>",
     )
     russian = make_story(
-        "Ким Чен Ын выступил в Пхеньяне", published_at=at(2024, 2, 15), section=world, tags=["КНДР"],
-        language="ru", lead="Речь была посвящена армии.", body="<p>Выступление длилось час.</p>",
+        "Ким Чен Ын выступил в Пхеньяне",
+        published_at=at(2024, 2, 15),
+        section=world,
+        tags=["КНДР"],
+        language="ru",
+        lead="Речь была посвящена армии.",
+        body="<p>Выступление длилось час.</p>",
     )
-    lead_story = credit(make_story(
-        "КНДР відповіла на санкції", published_at=at(2024, 3, 1), section=world, tags=["КНДР", "Санкції"],
-        lead="Міністерство закордонних справ КНДР назвало нові санкції ворожим кроком.",
-        body="<p>Заяву оприлюднили у Пхеньяні в п'ятницю.</p><p>Про це пише Йонхап.</p>"
-             "<p>Нові обмеження стосуються судноплавства.</p>",
-    ), authors=[petrenko, koval], sources=[yonhap, suspilne])
-    RelatedLink.objects.create(story=lead_story, kind=RelatedLink.Kind.MORE, position=0, title=drill.headline,
-                               target=drill, date=drill.publication_date)
-    RelatedLink.objects.create(story=lead_story, kind=RelatedLink.Kind.READ_ALSO, paragraph=1, position=1,
-                               title="Санкції ООН: що змінилося", url="https://example.org/un-sanctions")
-    hryvnia = credit(make_story(
-        "Гривня зміцнилася", published_at=at(2025, 6, 10), section=economy, tags=["Економіка"],
-        lead="Курс знизився до 41,2 гривні за долар.", body="<p>Торги на міжбанку завершилися спокійно.</p>",
-        # An imported hero image without a known size: it must still fit a phone screen.
-        hero_image_url=f"{live_server.url}/static/img/favicon.svg", hero_image_alt="Логотип редакції",
-    ), authors=[koval], sources=[reuters])
+    lead_story = credit(
+        make_story(
+            "КНДР відповіла на санкції",
+            published_at=at(2024, 3, 1),
+            section=world,
+            tags=["КНДР", "Санкції"],
+            lead="Міністерство закордонних справ КНДР назвало нові санкції ворожим кроком.",
+            body="<p>Заяву оприлюднили у Пхеньяні в п'ятницю.</p><p>Про це пише Йонхап.</p>"
+            "<p>Нові обмеження стосуються судноплавства.</p>",
+        ),
+        authors=[petrenko, koval],
+        sources=[yonhap, suspilne],
+    )
+    RelatedLink.objects.create(
+        story=lead_story,
+        kind=RelatedLink.Kind.MORE,
+        position=0,
+        title=drill.headline,
+        target=drill,
+        date=drill.publication_date,
+    )
+    RelatedLink.objects.create(
+        story=lead_story,
+        kind=RelatedLink.Kind.READ_ALSO,
+        paragraph=1,
+        position=1,
+        title="Санкції ООН: що змінилося",
+        url="https://example.org/un-sanctions",
+    )
+    hryvnia = credit(
+        make_story(
+            "Гривня зміцнилася",
+            published_at=at(2025, 6, 10),
+            section=economy,
+            tags=["Економіка"],
+            lead="Курс знизився до 41,2 гривні за долар.",
+            body="<p>Торги на міжбанку завершилися спокійно.</p>",
+            # An imported hero image without a known size: it must still fit a phone screen.
+            hero_image_url=f"{live_server.url}/static/img/favicon.svg",
+            hero_image_alt="Логотип редакції",
+        ),
+        authors=[koval],
+        sources=[reuters],
+    )
     festival = make_story(
-        "Найвисококваліфікованіші музиканти відкрили фестиваль у Львові", published_at=at(2025, 9, 1),
-        section=culture, tags=["Культура", "Львів"],
+        "Найвисококваліфікованіші музиканти відкрили фестиваль у Львові",
+        published_at=at(2025, 9, 1),
+        section=culture,
+        tags=["Культура", "Львів"],
         # Long unbreakable tokens, as pasted addresses are, must wrap rather than widen the page.
         body="<p>Програма: https://example.org/festyval/prohrama-vystupiv-na-vsi-try-dni-z-rozkladom-i-mapoiu"
-             "-tsentru-mista-dlia-hostei</p>",
+        "-tsentru-mista-dlia-hostei</p>",
     )
     draft = make_story(
-        DRAFT_HEADLINE, status=Story.Status.DRAFT, published_at=at(2024, 3, 5), section=world,
-        tags=["КНДР", DRAFT_ONLY_TAG], body="<p>Чернетка про Пхеньян і санкції.</p>",
+        DRAFT_HEADLINE,
+        status=Story.Status.DRAFT,
+        published_at=at(2024, 3, 5),
+        section=world,
+        tags=["КНДР", DRAFT_ONLY_TAG],
+        body="<p>Чернетка про Пхеньян і санкції.</p>",
     )
     credit(draft, sources=[yonhap])
     return Newsroom(lead_story, drill, russian, hryvnia, festival, draft)

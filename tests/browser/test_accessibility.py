@@ -23,6 +23,7 @@ def corrected_story_changes(newsroom):
     Correction.objects.create(story=story, text="Уточнено цитату в ліді.", revision=revision)
     return changes_url(story, revision.pk)
 
+
 PAGES = {
     "home": lambda newsroom: "/",
     "story": lambda newsroom: newsroom.lead_story.get_absolute_url(),
@@ -38,7 +39,9 @@ PAGES = {
 def describe(violations):
     return "\n".join(
         f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}\n"
-        + "\n".join(f"    {', '.join(map(str, node['target']))}: {node['failureSummary']}" for node in violation["nodes"])
+        + "\n".join(
+            f"    {', '.join(map(str, node['target']))}: {node['failureSummary']}" for node in violation["nodes"]
+        )
         for violation in violations
     )
 

@@ -36,8 +36,10 @@ def open_page(browser, live_server):
         context.add_init_script(WATCH_VIOLATIONS)
         page = context.new_page()
         page.console_csp = []
-        page.on("console", lambda message: "Content Security Policy" in message.text
-                and page.console_csp.append(message.text))
+        page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and page.console_csp.append(message.text),
+        )
         response = page.goto(live_server.url + path)
         page.wait_for_load_state("load")
         return page, response
@@ -56,13 +58,22 @@ def violations(page):
 def test_public_pages_trip_no_policy(open_page, newsroom, make_story):
     """Home, story (with its JSON-LD), tag, section, source, author, archives, lists, search, 404 and 410: no violation."""
     story = newsroom.lead_story
-    withdrawn = make_story("Відкликана новина", status=Story.Status.WITHDRAWN,
-                           published_at=timezone.now() - timedelta(days=1))
+    withdrawn = make_story(
+        "Відкликана новина", status=Story.Status.WITHDRAWN, published_at=timezone.now() - timedelta(days=1)
+    )
     date = timezone.localtime(story.published_at)
     paths = [
-        "/", story.get_absolute_url(), "/tags/kndr/", story.section.get_absolute_url(),
-        story.attributions.first().source.get_absolute_url(), story.bylines.first().author.get_absolute_url(),
-        f"/{date.year}/", f"/{date.year}/{date:%m}/", "/stories/", "/search/?q=КНДР", "/no-such-page/",
+        "/",
+        story.get_absolute_url(),
+        "/tags/kndr/",
+        story.section.get_absolute_url(),
+        story.attributions.first().source.get_absolute_url(),
+        story.bylines.first().author.get_absolute_url(),
+        f"/{date.year}/",
+        f"/{date.year}/{date:%m}/",
+        "/stories/",
+        "/search/?q=КНДР",
+        "/no-such-page/",
         withdrawn.get_absolute_url(),
     ]
     for path in paths:
@@ -95,8 +106,13 @@ def test_admin_story_form_and_editor_work_under_the_admin_policy(open_page, news
     """The story form loads its editor (import map by nonce, Tiptap's style by hash) and takes typing, with no violation."""
     chief = django_user_model.objects.create_superuser("chief", "chief@example.org", "x")
     story = newsroom.lead_story
-    for path in ("/admin/", "/admin/articles/story/", f"/admin/articles/story/{story.pk}/history/",
-                 "/admin/articles/tag/", "/admin/articles/source/add/"):
+    for path in (
+        "/admin/",
+        "/admin/articles/story/",
+        f"/admin/articles/story/{story.pk}/history/",
+        "/admin/articles/tag/",
+        "/admin/articles/source/add/",
+    ):
         page, response = open_page(path, chief)
         assert response.ok and not violations(page), (path, violations(page))
 

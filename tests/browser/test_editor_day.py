@@ -37,8 +37,9 @@ def member_of(django_user_model, username, role, full_name):
         Permission.objects.filter(content_type__app_label="articles", codename__in=GROUP_PERMISSIONS[role])
     )
     first, last = full_name.split()
-    user = django_user_model.objects.create_user(username, password="x", is_staff=True, first_name=first,
-                                                 last_name=last)
+    user = django_user_model.objects.create_user(
+        username, password="x", is_staff=True, first_name=first, last_name=last
+    )
     user.groups.add(group)
     return user
 
@@ -58,8 +59,9 @@ def admin_tab(browser, live_server, transactional_db):
     contexts = []
 
     def open_as(user=None):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="uk-UA",
-                                      timezone_id="Europe/Kyiv")
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="uk-UA", timezone_id="Europe/Kyiv"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         if user is not None:
@@ -68,7 +70,9 @@ def admin_tab(browser, live_server, transactional_db):
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         context.add_init_script(REPORT_CSP_VIOLATIONS)
-        page.on("console", lambda message: message.text.startswith("CSP violation") and page.errors.append(message.text))
+        page.on(
+            "console", lambda message: message.text.startswith("CSP violation") and page.errors.append(message.text)
+        )
         return page
 
     yield open_as
@@ -143,8 +147,10 @@ def test_reporter_writes_a_draft_with_links_and_a_source_and_submits_it(admin_ta
     page.locator("[data-read-also-add]").click()
     assert page.locator("select[name='related_links-0-kind']").input_value() == RelatedLink.Kind.READ_ALSO
     assert page.locator("input[name='related_links-0-paragraph']").input_value() == "1"
-    for title, url in [("Санкції ООН: що змінилося", "https://example.org/un"),
-                       ("Кордон на замку", "https://example.org/border")]:
+    for title, url in [
+        ("Санкції ООН: що змінилося", "https://example.org/un"),
+        ("Кордон на замку", "https://example.org/border"),
+    ]:
         row = add_inline_row(page, "related_links")
         page.fill(f"input[name='{row}-title']", title)
         page.fill(f"input[name='{row}-url']", url)
@@ -158,7 +164,9 @@ def test_reporter_writes_a_draft_with_links_and_a_source_and_submits_it(admin_ta
     assert "Читайте також" not in story.body and story.body.count("<p>") == 2
     links = list(story.related_links.order_by("position"))
     assert [(link.kind, link.paragraph) for link in links] == [
-        (RelatedLink.Kind.READ_ALSO, 1), (RelatedLink.Kind.MORE, None), (RelatedLink.Kind.MORE, None)
+        (RelatedLink.Kind.READ_ALSO, 1),
+        (RelatedLink.Kind.MORE, None),
+        (RelatedLink.Kind.MORE, None),
     ]
     assert links[0].target == earlier
     assert list(Attribution.objects.filter(story=story).values_list("source__name", flat=True)) == ["Йонхап"]
@@ -188,13 +196,14 @@ def test_reporter_cannot_publish_even_by_forcing_the_form(admin_tab, live_server
     assert story.status == Story.Status.DRAFT and not Story.objects.published().exists()
 
 
-def test_editor_shares_a_preview_and_schedules_the_story_which_appears_on_time(
-    admin_tab, live_server, people, clock
-):
+def test_editor_shares_a_preview_and_schedules_the_story_which_appears_on_time(admin_tab, live_server, people, clock):
     """The share link works in a fresh, logged-out context; the story scheduled two minutes ahead goes out at its minute."""
     story = Story.objects.create(
-        headline="Рада ухвалила бюджет на 2027 рік", lead="Документ підтримали 250 депутатів.",
-        body="<p>Голосування тривало годину.</p>", status=Story.Status.IN_REVIEW, created_by=people.reporter,
+        headline="Рада ухвалила бюджет на 2027 рік",
+        lead="Документ підтримали 250 депутатів.",
+        body="<p>Голосування тривало годину.</p>",
+        status=Story.Status.IN_REVIEW,
+        created_by=people.reporter,
     )
     editor = admin_tab(people.editor)
     editor.goto(change_url(live_server, story))
@@ -274,19 +283,25 @@ def test_two_editors_save_the_same_story_and_nothing_is_lost(admin_tab, live_ser
 
 PASTES = {
     # fixture: (text the pasted body shows, blocks it must be saved with)
-    "paste_word.html": ("ухвалила бюджет громади", [
-        "<p>Полтавська міська рада ухвалила бюджет громади на 2025 рік.",
-        "<strong>освіта</strong>",
-        # Word's bullets and numbers become lists, not "·      ремонт…" paragraphs (the server's cleaner ran).
-        "<ul><li><p>ремонт шкіл і садочків;</p></li>",
-        "<ol><li><p>Перше читання – у березні.</p></li>",
-    ]),
-    "paste_gdocs.html": ("встановили сонячні панелі", [
-        "<h2>Житомирські школи переходять на сонце</h2>",
-        "<strong>п’яти шкіл</strong>",
-        "<ul><li><p>ліцей № 25;</p></li>",
-        "<strong><em>Економія</em></strong>",
-    ]),
+    "paste_word.html": (
+        "ухвалила бюджет громади",
+        [
+            "<p>Полтавська міська рада ухвалила бюджет громади на 2025 рік.",
+            "<strong>освіта</strong>",
+            # Word's bullets and numbers become lists, not "·      ремонт…" paragraphs (the server's cleaner ran).
+            "<ul><li><p>ремонт шкіл і садочків;</p></li>",
+            "<ol><li><p>Перше читання – у березні.</p></li>",
+        ],
+    ),
+    "paste_gdocs.html": (
+        "встановили сонячні панелі",
+        [
+            "<h2>Житомирські школи переходять на сонце</h2>",
+            "<strong>п’яти шкіл</strong>",
+            "<ul><li><p>ліцей № 25;</p></li>",
+            "<strong><em>Економія</em></strong>",
+        ],
+    ),
 }
 
 
@@ -316,7 +331,21 @@ def test_pasting_from_word_or_google_docs_stores_clean_blocks(admin_tab, live_se
     story.refresh_from_db()
     for block in blocks:
         assert block in story.body, block
-    for pasted_markup in ("mso", "Mso", "docs-internal-guid", "style=", "class=", "<o:p", "<span", "<font", "<!--",
-                          "·", "&nbsp;&nbsp;", "<p>&nbsp;</p>", "<b ", "Чернетка"):
+    for pasted_markup in (
+        "mso",
+        "Mso",
+        "docs-internal-guid",
+        "style=",
+        "class=",
+        "<o:p",
+        "<span",
+        "<font",
+        "<!--",
+        "·",
+        "&nbsp;&nbsp;",
+        "<p>&nbsp;</p>",
+        "<b ",
+        "Чернетка",
+    ):
         assert pasted_markup not in story.body, pasted_markup
     assert not page.errors

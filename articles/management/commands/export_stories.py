@@ -25,18 +25,28 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=list(EXPORTERS), default="json")
         parser.add_argument("--since", metavar="YYYY-MM-DD", help="only stories changed on or after this day")
         parser.add_argument("--tag", metavar="SLUG", action="append", help="only stories with this tag (repeatable)")
-        parser.add_argument("--status", choices=STATUSES, default="published",
-                            help="published = public now (default); all = every story, drafts included")
+        parser.add_argument(
+            "--status",
+            choices=STATUSES,
+            default="published",
+            help="published = public now (default); all = every story, drafts included",
+        )
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-        parser.add_argument("--base-url", default=settings.SITE_URL, metavar="URL",
-                            help="the site's address, e.g. https://news.example.org, so ninjs can carry absolute "
-                                 "links to stories and uploaded images (default: SITE_URL)")
+        parser.add_argument(
+            "--base-url",
+            default=settings.SITE_URL,
+            metavar="URL",
+            help="the site's address, e.g. https://news.example.org, so ninjs can carry absolute "
+            "links to stories and uploaded images (default: SITE_URL)",
+        )
 
     def handle(self, *args, **options):
         stories = CountingIterator(self.select(options).for_export().in_export_order().iterator(chunk_size=CHUNK))
         exporter = importlib.import_module(EXPORTERS[options["format"]])
-        chunks = exporter.serialize(stories, base_url=options["base_url"]) if options["format"] == "ninjs" else (
-            exporter.serialize(stories)
+        chunks = (
+            exporter.serialize(stories, base_url=options["base_url"])
+            if options["format"] == "ninjs"
+            else (exporter.serialize(stories))
         )
         if options["output"]:
             self.write_file(Path(options["output"]), chunks)

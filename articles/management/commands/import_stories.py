@@ -29,20 +29,31 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, - for standard input, or http(s) URLs")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="files, directories, - for standard input, or http(s) URLs"
+        )
         parser.add_argument("--format", choices=formats.NAMES, default="auto", help="input format (default: detect)")
-        parser.add_argument("--status", choices=[Story.Status.PUBLISHED, Story.Status.DRAFT],
-                            help="status for imported stories (default: what the input says, else published)")
-        parser.add_argument("--published-at", metavar="ISO-8601",
-                            help="publication time, e.g. 2024-03-28T12:00+02:00")
+        parser.add_argument(
+            "--status",
+            choices=[Story.Status.PUBLISHED, Story.Status.DRAFT],
+            help="status for imported stories (default: what the input says, else published)",
+        )
+        parser.add_argument("--published-at", metavar="ISO-8601", help="publication time, e.g. 2024-03-28T12:00+02:00")
         parser.add_argument("--tags", metavar="A,B", help="comma-separated tag names")
         parser.add_argument("--section", metavar="SLUG", help="slug of an existing section")
-        parser.add_argument("--language", choices=[*Language.values, "auto"], default="auto",
-                            help="story language; auto takes it from the input or detects it")
+        parser.add_argument(
+            "--language",
+            choices=[*Language.values, "auto"],
+            default="auto",
+            help="story language; auto takes it from the input or detects it",
+        )
         parser.add_argument("--dry-run", action="store_true", help="report what would change and write nothing")
-        parser.add_argument("--continue-on-error", action="store_true",
-                            help="skip bad items (listed at the end) and keep the good ones; "
-                                 "exits 2 if some items failed, 3 if all did")
+        parser.add_argument(
+            "--continue-on-error",
+            action="store_true",
+            help="skip bad items (listed at the end) and keep the good ones; "
+            "exits 2 if some items failed, 3 if all did",
+        )
 
     @staticmethod
     def parse_datetime(value):
@@ -149,7 +160,9 @@ class Command(BaseCommand):
         # input, not a quiet "created 0"; one bad story file among many is what the option is for.
         if items and len(problems) == items and (items > 1 or len(self.inputs) == 1):
             failed = f"all {items} items failed" if items > 1 else "its only item failed"
-            raise CommandError(f"{payload.name}: nothing imported: {failed}: {problems[0]}", returncode=EVERY_ITEM_FAILED)
+            raise CommandError(
+                f"{payload.name}: nothing imported: {failed}: {problems[0]}", returncode=EVERY_ITEM_FAILED
+            )
 
     def deferred(self, item, options):
         """The item with the options folded into its fingerprint and applied when it is built."""
