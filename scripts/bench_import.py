@@ -52,11 +52,8 @@ def timed_import(path):
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     corpus = Path(tempfile.mkdtemp()) / "corpus.jsonl"
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)],  # noqa: S603
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    make_corpus = [sys.executable, str(ROOT / "scripts" / "make_ninjs_corpus.py"), str(count), str(corpus)]
+    subprocess.run(make_corpus, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
