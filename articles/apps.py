@@ -8,7 +8,10 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import revisions, search, signals
+        # The admin lives with the rest of the newsdesk, not in articles/admin.py where autodiscover would look.
+        from articles.models import revisions, search
+        from articles.newsdesk import admin  # noqa: F401 - importing registers the model admins
+        from articles.writing import signals
 
         revisions.register()
 

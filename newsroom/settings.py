@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A public page that cannot reach the database answers 503 with Retry-After rather than 500.
-    "articles.outages.DatabaseOutageMiddleware",
+    "articles.site.outages.DatabaseOutageMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "articles.context_processors.site",
+                "articles.site.context_processors.site",
             ],
         },
     },
@@ -151,9 +151,9 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 STORIES_PER_PAGE = int(os.environ.get("STORIES_PER_PAGE", "20"))
 
 # Public pages are cached this long (and browsers and proxies told so), never past the next scheduled
-# publication; 0 turns the page cache off. See articles/caching.py.
+# publication; 0 turns the page cache off. See articles/site/caching.py.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "120"))
-# How long a "Share preview" link works unless revoked sooner (articles.previews).
+# How long a "Share preview" link works unless revoked sooner (articles.newsdesk.previews).
 SHARE_PREVIEW_HOURS = int(os.environ.get("SHARE_PREVIEW_HOURS", "48"))
 # Local memory is per process: with several workers, set REDIS_URL so that an edit reaches all of them at once.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -269,7 +269,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")) / 60  # axes counts in hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "articles.admin.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "articles.newsdesk.admin.lockout.lockout_response"
 # The address a request came from: X-Forwarded-For only behind our own proxy (BEHIND_TLS_PROXY), which
 # appends the real address to; anywhere else the header is whatever the client wrote.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")

@@ -5,10 +5,10 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from articles.caching import public_page
-from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from articles.site.caching import public_page
+from articles.site.sitemaps import NEWS_SITEMAPS, SITEMAPS
 
-# Public like the pages, so cached like them (articles/caching.py).
+# Public like the pages, so cached like them (articles/site/caching.py).
 sitemap_index, sitemap = public_page(sitemap_views.index), public_page(sitemap_views.sitemap, params=("p",))
 robots = public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain"))
 
@@ -23,11 +23,11 @@ urlpatterns = [
         name="news_sitemap",
     ),
     path("robots.txt", robots, name="robots"),
-    path("", include("articles.urls")),
+    path("", include("articles.site.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.insert(0, re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
-handler404 = "articles.views.page_not_found"
+handler404 = "articles.site.views.page_not_found"

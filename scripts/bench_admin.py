@@ -41,7 +41,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from articles.models import Story  # noqa: E402
-from articles.revisions import story_revisions  # noqa: E402
+from articles.models.revisions import story_revisions  # noqa: E402
 
 WARMUP, ROUNDS = 5, 30
 HISTORY_REVISIONS = 50

@@ -46,7 +46,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from articles.caching import bump_site_version  # noqa: E402
+from articles.site.caching import bump_site_version  # noqa: E402
 
 WARMUP, ROUNDS = 50, 500
 

@@ -60,7 +60,7 @@ def story_post(inlines=None, **fields):
 
 
 def opened_version(story):
-    """The version a change form opened now carries (articles/admin/concurrency.py); a save must send it back."""
+    """The version a change form opened now carries (articles/newsdesk/admin/concurrency.py); a save must send it back."""
     return Story.objects.values_list("version", flat=True).get(pk=story.pk)
 
 

@@ -1,6 +1,6 @@
 """What a reporter may link to in the admin: their own stories and public ones, never a colleague's unpublished work.
 
-Offered and accepted are the same set (articles.workflow.linkable_stories): the story search, the form fields,
+Offered and accepted are the same set (articles.newsdesk.workflow.linkable_stories): the story search, the form fields,
 a forged POST, and the history and conflict pages, which never print a hidden story's headline to a reporter.
 """
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import RelatedLink, Story
-from articles.revisions import record_revision
+from articles.models.revisions import record_revision
 from tests.people import logged_in, staff_member
 from tests.test_admin import AUTOCOMPLETE_URL, ENGLISH, assert_saved, change_url, opened_version, story_post
 

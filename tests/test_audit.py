@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from articles.audit import PLACEHOLDER, TEMPLATES, translated
 from articles.models import Story, Tag
+from articles.models.audit import PLACEHOLDER, TEMPLATES, translated
 from tests.people import logged_in, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +199,7 @@ def test_audit_lines_are_stored_in_english_and_read_in_the_editors_language(stor
 
 
 def test_every_audit_line_is_translated(editor):
-    """Each template of articles.audit has a Ukrainian and a Russian translation with the same placeholders."""
+    """Each template of articles.models.audit has a Ukrainian and a Russian translation with the same placeholders."""
     for language in ("uk", "ru"):
         with translation.override(language):
             for template in TEMPLATES:

@@ -22,8 +22,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.caching import VERSION_KEY, SiteVersionBump, public_page, site_version
 from articles.models import Attribution, Section, Source, Story, Tag
+from articles.site.caching import VERSION_KEY, SiteVersionBump, public_page, site_version
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.admin.stories import StoryAdmin
 from articles.models import Attribution, Author, Byline, Section, Source, Story
+from articles.newsdesk.admin.stories import StoryAdmin
 from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, assert_saved, change_url, story_post
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Attribution, Byline, RelatedLink, Section, Source, Story
-from articles.workflow import is_editor
+from articles.newsdesk.workflow import is_editor
 
 ARTICLES = Path(__file__).resolve().parents[1] / "articles"
 DEMO = ARTICLES / "demo"

@@ -132,7 +132,7 @@ def test_export_to_a_file_is_atomic(newsroom, tmp_path, monkeypatch):
     target = tmp_path / "out.json"
     export(output=str(target), status="all")
     assert len(json.loads(target.read_text(encoding="utf-8"))["stories"]) == 5
-    from articles.exporters import native
+    from articles.transfer.exporters import native
 
     def broken(story):
         raise RuntimeError("disk full")

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.exporters.ninjs import serialize
 from articles.models import Attribution, Author, Byline, RelatedLink, Source, Story, Tag
+from articles.transfer.exporters.ninjs import serialize
 
 pytestmark = pytest.mark.django_db
 

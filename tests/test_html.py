@@ -1,6 +1,6 @@
 import pytest
 
-from articles.html import html_to_text, paragraphs_to_html, sanitize_html, split_blocks
+from articles.text.html import html_to_text, paragraphs_to_html, sanitize_html, split_blocks
 
 
 @pytest.mark.parametrize(

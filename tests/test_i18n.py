@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
-from articles.admin.labels import FORM_LABELS
 from articles.models import Attribution, RelatedLink, Section, Source, Story
+from articles.newsdesk.admin.labels import FORM_LABELS
 
 pytestmark = pytest.mark.django_db
 

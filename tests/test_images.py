@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from articles.images import renditions
-from articles.images.renditions import make_renditions
 from articles.models import Story
+from articles.writing import renditions
+from articles.writing.renditions import make_renditions
 from tests.test_admin import ADD_URL, assert_saved, run_action, story_post
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importers import feeds
-from articles.importers.formats import ParseOptions
-from articles.importers.inputs import Payload
-from articles.importers.records import BadInput, BadItem, StoryRecord
 from articles.models import Story
+from articles.transfer.importers import feeds
+from articles.transfer.importers.formats import ParseOptions
+from articles.transfer.importers.inputs import Payload
+from articles.transfer.importers.records import BadInput, BadItem, StoryRecord
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importers import formats, inputs
-from articles.importers.records import BadInput
 from articles.models import Story
+from articles.transfer.importers import formats, inputs
+from articles.transfer.importers.records import BadInput
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -112,10 +112,10 @@ class FakeTerminal(io.StringIO):
 @pytest.mark.parametrize("tty", [True, False])
 def test_progress_bar_only_on_a_terminal(tty, monkeypatch):
     """On a terminal the bar shows a count, a rate and an ETA; redirected output gets none of it."""
-    from articles.importers.progress import Progress
+    from articles.transfer.importers.progress import Progress
 
     clock = iter(range(100))
-    monkeypatch.setattr("articles.importers.progress.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("articles.transfer.importers.progress.time.monotonic", lambda: next(clock))
     payload = inputs.Payload("feed.json", content=b"x" * 100)
     stream = FakeTerminal(tty)
     progress = Progress(stream, total_bytes=100)

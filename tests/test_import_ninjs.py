@@ -9,11 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.importers import ninjs
-from articles.importers.formats import ParseOptions
-from articles.importers.inputs import Payload
-from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
 from articles.models import Story
+from articles.transfer.importers import ninjs
+from articles.transfer.importers.formats import ParseOptions
+from articles.transfer.importers.inputs import Payload
+from articles.transfer.importers.records import BadInput, BadItem, Deferred, StoryRecord
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "ninjs"
 

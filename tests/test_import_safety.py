@@ -7,11 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from articles.importers import text
-from articles.importers.formats import ParseOptions
-from articles.importers.inputs import expand
-from articles.importers.writer import StoryWriter, digest_of, legacy_digest
 from articles.models import Attribution, RelatedLink, Source, Story
+from articles.transfer.importers import text
+from articles.transfer.importers.formats import ParseOptions
+from articles.transfer.importers.inputs import expand
+from articles.transfer.importers.writer import StoryWriter, digest_of, legacy_digest
 
 pytestmark = pytest.mark.django_db
 

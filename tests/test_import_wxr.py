@@ -11,11 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.importers import wxr
-from articles.importers.formats import ParseOptions
-from articles.importers.inputs import Payload
-from articles.importers.records import BadInput, BadItem
 from articles.models import Section, Story, Tag
+from articles.transfer.importers import wxr
+from articles.transfer.importers.formats import ParseOptions
+from articles.transfer.importers.inputs import Payload
+from articles.transfer.importers.records import BadInput, BadItem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
 VISTI = FIXTURES / "visti-1.2.xml"

@@ -1,6 +1,6 @@
 import pytest
 
-from articles.language import detect_language
+from articles.text.language import detect_language
 
 
 @pytest.mark.parametrize(

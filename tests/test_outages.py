@@ -66,7 +66,7 @@ def test_database_outage_serves_cached_pages_and_answers_503_for_the_rest(client
     url = story.get_absolute_url()
     cached = client.get(url)
     assert cached.status_code == 200 and cached.templates
-    with database_down(tmp_path), caplog.at_level(logging.ERROR, logger="articles.outages"):
+    with database_down(tmp_path), caplog.at_level(logging.ERROR, logger="articles.site.outages"):
         again = client.get(url)
         assert again.status_code == 200 and not again.templates and again.content == cached.content
         assert client.get(f"{url}?utm_source=telegram").content == cached.content
@@ -75,7 +75,7 @@ def test_database_outage_serves_cached_pages_and_answers_503_for_the_rest(client
     assert int(response["Retry-After"]) > 0 and "no-store" in response["Cache-Control"]
     html = response.content.decode()
     assert '<html lang="uk">' in html and "Сервіс тимчасово недоступний" in html
-    logged = [record for record in caplog.records if record.name == "articles.outages"]
+    logged = [record for record in caplog.records if record.name == "articles.site.outages"]
     assert [record.getMessage() for record in logged] == ["The database is unavailable; /2024/ answered 503"]
     assert isinstance(logged[0].exc_info[1], OperationalError)
     assert client.get("/2024/").status_code == 200, "the site recovers once the database is back"

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.editorial import EditingSession
 from articles.models import Story
-from articles.presence import PRESENCE_SECONDS, record_presence
+from articles.models.editorial import EditingSession
+from articles.newsdesk.presence import PRESENCE_SECONDS, record_presence
 from tests.people import logged_in, staff_member
 from tests.test_admin import ENGLISH, assert_saved, change_url, story_post
 

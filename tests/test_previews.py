@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import SharedPreview, Story
-from articles.previews import share, shared_url, token_for
+from articles.newsdesk.previews import share, shared_url, token_for
 from tests.people import logged_in, staff_member
 from tests.test_admin import ENGLISH
 
@@ -72,7 +72,7 @@ def test_preview_is_noindex_and_never_stored(editor, draft):
 
 
 def test_reporter_previews_their_own_draft_but_not_anothers(django_user_model, reporter, draft, make_story):
-    """Preview follows articles.workflow.can_view: a reporter sees their own story only."""
+    """Preview follows articles.newsdesk.workflow.can_view: a reporter sees their own story only."""
     other = staff_member(django_user_model, "other", "Reporter")
     theirs = make_story("Чужа чернетка", status=Story.Status.DRAFT, published_at=None, created_by=other)
     client = logged_in(reporter)

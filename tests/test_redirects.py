@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-import articles.signals
+import articles.writing.signals
 from articles.models import Story, StoryRedirect
 from tests.states import HIDDEN_STATES
 from tests.test_admin import assert_saved, change_url, story_post
@@ -174,8 +174,8 @@ def test_an_unknown_address_costs_no_more_than_before(client, django_assert_max_
 def test_saves_that_keep_the_address_do_not_read_the_stored_row(story, monkeypatch):
     """Cheap: only a save that may change the slug or date compares with the stored row."""
     calls = []
-    real = articles.signals.story_moves
-    monkeypatch.setattr(articles.signals, "story_moves", lambda stories: calls.append(stories) or real(stories))
+    real = articles.writing.signals.story_moves
+    monkeypatch.setattr(articles.writing.signals, "story_moves", lambda stories: calls.append(stories) or real(stories))
     loaded = Story.objects.get(pk=story.pk)
     loaded.headline = "Новий заголовок"
     loaded.save()
@@ -227,7 +227,7 @@ def test_the_bulk_helper_records_moves_before_a_bulk_update(client, story, make_
     """What the import writer calls: one query reads the stored rows of the whole batch."""
     other = make_story("Інша", slug="insha", published_at=MARCH_28)
     story.slug, other.published_at = "nova-adresa", MARCH_28 + timedelta(days=1)
-    from articles.redirects import remember_old_addresses
+    from articles.models.redirects import remember_old_addresses
 
     remember_old_addresses([story, other])
     Story.objects.bulk_update([story, other], ["slug", "published_at"])

@@ -7,7 +7,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from articles.models import Attribution, Author, Byline, Correction, RelatedLink, Source, Story
-from articles.revisions import record_revision, story_revisions
+from articles.models.revisions import record_revision, story_revisions
 from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, ENGLISH, assert_saved, change_url, formset, naryshkin_inlines, story_post
 from tests.test_redirects import import_text

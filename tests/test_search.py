@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Attribution, Author, Byline, Section, Source, Story
-from articles.morphology import stem, word_keys
-from articles.search import MAX_TERMS, search_terms
+from articles.models.search import MAX_TERMS, search_terms
+from articles.text.morphology import stem, word_keys
 from tests.states import HIDDEN_STATES
 
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Section, Story
-from articles.sitemaps import StorySitemap
+from articles.site.sitemaps import StorySitemap
 
 KYIV = ZoneInfo("Europe/Kyiv")
 BUDGET = 8

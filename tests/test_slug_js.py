@@ -1,4 +1,4 @@
-"""The admin's slug script (static/admin/articles/slugify.js) makes the same slugs as the server (articles.slugs)."""
+"""The admin's slug script (static/admin/articles/slugify.js) makes the same slugs as the server (articles.text.slugs)."""
 
 import json
 import random
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Story
-from articles.slugs import MAX_SLUG_LENGTH, ascii_slug
+from articles.text.slugs import MAX_SLUG_LENGTH, ascii_slug
 from tests.test_admin import ADD_URL, MARCH_28, assert_saved, story_post
 from tests.test_writing_tools import hidden_fields
 

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Tag
-from articles.slugs import ascii_slug, numbered, transliterate
+from articles.text.slugs import ascii_slug, numbered, transliterate
 
 # The examples column of the table in CMU resolution No. 55 of 27 January 2010.
 KMU_2010 = [

@@ -5,9 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles.changes import changes_url, text_diff
 from articles.models import Correction, Story
-from articles.revisions import record_revision
+from articles.models.revisions import record_revision
+from articles.site.changes import changes_url, text_diff
 from tests.people import staff_member
 from tests.states import HIDDEN_STATES
 from tests.test_metadata import json_ld, page

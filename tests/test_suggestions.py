@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Attribution, RelatedLink, Source, Story
-from articles.revisions import latest_revision
-from articles.suggestions import related_suggestions, source_finder, unattributed_mentions
+from articles.models.revisions import latest_revision
+from articles.newsdesk.suggestions import related_suggestions, source_finder, unattributed_mentions
 from tests.people import logged_in, staff_member
 from tests.states import HIDDEN_STATES
 from tests.test_admin import ENGLISH, change_url, story_post

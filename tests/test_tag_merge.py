@@ -270,7 +270,7 @@ def test_a_reporter_cannot_merge_tags(reporter, tagged):
 
 def test_merge_keeps_the_story_rows_it_moves(tagged):
     """The service merges without the admin too (shell, scripts): atomically, one tagging per story."""
-    from articles.redirects import merge_tags
+    from articles.models.redirects import merge_tags
 
     korea, dprk, target = tags_named("КНДР", "Корея", "Північна Корея")
     merged = merge_tags(target, [korea, dprk, target])

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from articles.importers.wordpress_text import autop, content_to_html, expand_shortcodes
+from articles.transfer.importers.wordpress_text import autop, content_to_html, expand_shortcodes
 
 IMAGES = {
     "31": ("https://visti.example.ua/uploads/rynok.jpg", "Ринок у неділю", "Ринок зранку"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story
-from articles.workflow import GROUP_PERMISSIONS, can_transition
+from articles.newsdesk.workflow import GROUP_PERMISSIONS, can_transition
 from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, CHANGELIST_URL, ENGLISH, change_url, opened_version, story_post
 

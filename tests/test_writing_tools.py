@@ -9,10 +9,10 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import translation
 
-from articles.editor import BODY_EXTENSIONS, StoryBodyWidget, body_allowlist
-from articles.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from articles.models import RelatedLink, Story
-from articles.readalso import extract_read_also
+from articles.newsdesk.editor import BODY_EXTENSIONS, StoryBodyWidget, body_allowlist
+from articles.newsdesk.readalso import extract_read_also
+from articles.text.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from tests.people import logged_in, staff_member
 from tests.test_admin import ADD_URL, ENGLISH, assert_saved, change_url, story_post
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-# The expression must stay identical to articles.search.DocumentVector for PostgreSQL to use the index.
+# The expression must stay identical to articles.models.search.DocumentVector for PostgreSQL to use the index.
 CREATE_INDEX = (
     "CREATE INDEX story_search_idx ON articles_story USING gin (to_tsvector('simple'::regconfig, search_document))"
 )
@@ -20,7 +20,7 @@ def drop_search_index(apps, schema_editor):
 
 
 def index_existing_stories(apps, schema_editor):
-    from articles.search import set_search_documents
+    from articles.models.search import set_search_documents
 
     Story = apps.get_model("articles", "Story")
     stories = Story.objects.using(schema_editor.connection.alias).order_by("pk").only("headline", "lead", "body")

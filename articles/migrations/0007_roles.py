@@ -1,9 +1,9 @@
-"""The Reporter and Editor groups with their model permissions (see articles/workflow.py)."""
+"""The Reporter and Editor groups with their model permissions (see articles/newsdesk/workflow.py)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# A frozen copy: later changes to articles.workflow must not change what this migration did.
+# A frozen copy: later changes to articles.newsdesk.workflow must not change what this migration did.
 STORY_PARTS = ["byline", "attribution", "relatedlink", "taggedstory"]
 CATALOGUES = ["section", "author", "source", "tag"]
 GROUP_PERMISSIONS = {

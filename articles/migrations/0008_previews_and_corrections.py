@@ -7,7 +7,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
-# Editors write corrections (articles/workflow.py); a frozen copy, like 0007's.
+# Editors write corrections (articles/newsdesk/workflow.py); a frozen copy, like 0007's.
 EDITOR_CORRECTIONS = [f"{action}_correction" for action in ("add", "change", "delete", "view")]
 
 

@@ -7,8 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.editions import original_edition
-from articles.structured_data import breadcrumb_list, news_article
+from articles.site.editions import original_edition
+from articles.site.structured_data import breadcrumb_list, news_article
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.changes import public_change_urls
+from articles.site.changes import public_change_urls
 
 register = template.Library()
 

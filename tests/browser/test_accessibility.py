@@ -2,9 +2,9 @@
 
 import pytest
 
-from articles.changes import changes_url
 from articles.models import Correction
-from articles.revisions import record_revision
+from articles.models.revisions import record_revision
+from articles.site.changes import changes_url
 from tests.browser.conftest import assert_page_sound
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from articles.models import Attribution, RelatedLink, Source, Story
-from articles.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
+from articles.newsdesk.workflow import EDITOR, GROUP_PERMISSIONS, REPORTER
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, log_in, wait_until_the_live_server_is_idle
 
 pytestmark = pytest.mark.browser

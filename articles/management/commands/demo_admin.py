@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from articles.workflow import EDITOR, REPORTER
+from articles.newsdesk.workflow import EDITOR, REPORTER
 
 USERNAME = "admin"
 # Staff to try the roles with (same password): (username, group, first name, last name).

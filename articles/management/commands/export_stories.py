@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Story
 
-EXPORTERS = {"json": "articles.exporters.native", "ninjs": "articles.exporters.ninjs"}
+EXPORTERS = {"json": "articles.transfer.exporters.native", "ninjs": "articles.transfer.exporters.ninjs"}
 STATUSES = ["published", "all", "scheduled", *[s for s in Story.Status.values if s != "published"]]
 CHUNK = 500
 

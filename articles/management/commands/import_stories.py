@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.importers import formats
-from articles.importers.bulk import fewer_collections
-from articles.importers.inputs import expand
-from articles.importers.progress import Progress
-from articles.importers.records import BadInput, BadItem, Deferred, StoryRecord
-from articles.importers.validation import problems_with
-from articles.importers.writer import FAILED, StoryWriter
 from articles.models import Language, Section, Story
+from articles.transfer.importers import formats
+from articles.transfer.importers.bulk import fewer_collections
+from articles.transfer.importers.inputs import expand
+from articles.transfer.importers.progress import Progress
+from articles.transfer.importers.records import BadInput, BadItem, Deferred, StoryRecord
+from articles.transfer.importers.validation import problems_with
+from articles.transfer.importers.writer import FAILED, StoryWriter
 
 BATCH = 1000
 SHOWN_PROBLEMS = 20

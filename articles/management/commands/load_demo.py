@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image
 
-from articles.images.renditions import make_renditions, renditions_current
-from articles.importers.validation import bad_url
 from articles.models import Author, Byline, Section, Source, Story
+from articles.transfer.importers.validation import bad_url
+from articles.writing.renditions import make_renditions, renditions_current
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 HERO_SIZE = (1200, 675)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.images.renditions import RENDITION_ERRORS, make_renditions, renditions_current
-from articles.importers.progress import Progress
 from articles.models import Story
+from articles.transfer.importers.progress import Progress
+from articles.writing.renditions import RENDITION_ERRORS, make_renditions, renditions_current
 
 SHOWN_FAILURES = 20
 

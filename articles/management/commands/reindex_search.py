@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.caching import public_site_changed
 from articles.models import Story
-from articles.search import reindex_stories
+from articles.models.search import reindex_stories
+from articles.site.caching import public_site_changed
 
 BATCH = 500
 

@@ -1,3 +1,0 @@
-"""The editors' admin: stories with their ordered inlines, the catalogues they point to, and the audit log."""
-
-from articles.admin import audit, catalog, previews, stories  # noqa: F401 - importing registers the model admins
