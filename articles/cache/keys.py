@@ -11,6 +11,8 @@ They travel in the `Surrogate-Key` header (Fastly, Varnish xkey) and `Cache-Tag`
 cache can purge the same set.
 """
 
+# Every public page carries it: invalidating it forgets them all (a new release of the templates, a reindex).
+SITE = "site"
 HOME = "home"
 # Every page listing all public stories whatever their section or tag: /stories/, the site feeds, search.
 STORIES = "stories"
